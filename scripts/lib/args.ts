@@ -1,0 +1,25 @@
+/** A small argv parser for the project's tools: `--name value`, `--name=value` and boolean `--flag`. */
+export function parseArgs<S extends string, B extends string>(
+    argv: readonly string[],
+    spec: { strings: readonly S[]; booleans: readonly B[] },
+): Partial<Record<S, string>> & Partial<Record<B, boolean>> & { _: string[] } {
+    const out: Record<string, unknown> & { _: string[] } = { _: [] };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i] as string;
+        if (!arg.startsWith("--")) {
+            out._.push(arg);
+            continue;
+        }
+        const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+        if ((spec.booleans as readonly string[]).includes(flag)) {
+            out[flag] = inline === undefined ? true : inline !== "false";
+        } else if ((spec.strings as readonly string[]).includes(flag)) {
+            const value = inline ?? argv[++i];
+            if (value === undefined || value.startsWith("--")) throw new Error(`--${flag} needs a value`);
+            out[flag] = value;
+        } else {
+            throw new Error(`unknown option --${flag}`);
+        }
+    }
+    return out as Partial<Record<S, string>> & Partial<Record<B, boolean>> & { _: string[] };
+}

@@ -1,0 +1,60 @@
+// The offline plan: runs index.ts under the mock runtime with a stack's real config file and prints every resource
+// the program declares (tree and counts), writes it as JSON (--json FILE), or compares it with a saved plan
+// (--diff BASE.json). No AWS credentials, no Pulumi CLI, no network.
+import * as fs from "node:fs";
+import { ConfigError } from "../stacks/config";
+import { planStack, type PlanResult } from "../tests/mocks";
+import { diffPlans, formatDiff, formatTree } from "./lib/plan-format";
+import { parseArgs } from "./lib/args";
+
+const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.json] [--config-file FILE] [--quiet]
+  --stack NAME         the stack whose stacks/Pulumi.<name>.yaml is planned (required)
+  --json FILE          also write the plan as JSON ({ project, stack, resources, outputs })
+  --diff BASE.json     print what changed against a saved plan (added, removed, changed input paths)
+  --config-file FILE   read this stack file instead of stacks/Pulumi.<name>.yaml
+  --quiet              print only the summary line`;
+
+export async function main(argv: string[]): Promise<number> {
+    const args = parseArgs(argv, { strings: ["stack", "json", "diff", "config-file"], booleans: ["quiet", "help"] });
+    if (args.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    const stack = args.stack;
+    if (!stack) {
+        console.error(`error: --stack is required\n${USAGE}`);
+        return 2;
+    }
+    const started = process.hrtime.bigint();
+    let plan: PlanResult;
+    try {
+        plan = await planStack({ stack, file: args["config-file"] });
+    } catch (err) {
+        if (err instanceof ConfigError) {
+            console.error(err.message);
+            return 1;
+        }
+        throw err;
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+
+    if (args.json) fs.writeFileSync(args.json, `${JSON.stringify(plan, null, 2)}\n`);
+    if (args.diff) {
+        const base = JSON.parse(fs.readFileSync(args.diff, "utf8")) as PlanResult;
+        console.log(formatDiff(diffPlans(base, plan)));
+    } else if (!args.quiet) {
+        console.log(formatTree(plan));
+    }
+    console.log(`plan ${plan.project}/${plan.stack}: ${plan.resources.length} resources in ${ms.toFixed(0)} ms${args.json ? `, written to ${args.json}` : ""}`);
+    return 0;
+}
+
+main(process.argv.slice(2)).then(
+    (code) => {
+        process.exitCode = code;
+    },
+    (err: unknown) => {
+        console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+        process.exitCode = 1;
+    },
+);

@@ -1,0 +1,186 @@
+import { z } from "zod";
+import { addonVersion, cidr, dnsLabel, iamPrincipalArn, logRetentionDays, quantity, type Environment } from "./common";
+
+/** Kubernetes minor versions this platform is tested with on EKS (standard support). */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+/** The log types every stack keeps (CIS EKS 2.1.1 asks for audit; api and authenticator explain access). */
+export const REQUIRED_LOG_TYPES = ["api", "audit", "authenticator"] as const;
+/** EKS access policies an access entry can be given, by short name. */
+export const ACCESS_POLICIES = {
+    "cluster-admin": "AmazonEKSClusterAdminPolicy",
+    admin: "AmazonEKSAdminPolicy",
+    edit: "AmazonEKSEditPolicy",
+    view: "AmazonEKSViewPolicy",
+} as const;
+export const ARCHITECTURES = ["amd64", "arm64"] as const;
+
+const reserved = z.strictObject({
+    cpu: quantity.optional(),
+    memory: quantity.optional(),
+    "ephemeral-storage": quantity.optional(),
+});
+
+/** containerd and kubelet settings shared by the system node group and every Karpenter EC2NodeClass. */
+export const nodeSettingsSchema = z
+    .strictObject({
+        containerLogMaxSize: z.string().regex(/^\d+(Ki|Mi|Gi)$/, "must be a size such as 10Mi"),
+        containerLogMaxFiles: z.number().int().min(2, "must be between 2 and 20").max(20, "must be between 2 and 20"),
+        imageGcHighThresholdPercent: z.number().int().min(1, "must be between 1 and 100").max(100, "must be between 1 and 100"),
+        imageGcLowThresholdPercent: z.number().int().min(1, "must be between 1 and 100").max(100, "must be between 1 and 100"),
+        systemReserved: reserved,
+        kubeReserved: reserved,
+        /** Explicit max pods; leave unset to let nodeadm derive it from the instance type and the CNI mode. */
+        maxPods: z.number().int().min(8, "must be between 8 and 737").max(737, "must be between 8 and 737").optional(),
+        containerd: z.strictObject({
+            maxConcurrentDownloads: z.number().int().min(1, "must be between 1 and 20").max(20, "must be between 1 and 20"),
+            /** Registry host -> mirror endpoints, e.g. { "docker.io": ["https://mirror.example.com"] }. */
+            registryMirrors: z.record(
+                z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, "must be a registry host such as docker.io"),
+                z.array(z.url({ message: "must be an https URL", protocol: /^https$/ })).min(1, "must list at least one mirror URL"),
+            ),
+        }),
+    })
+    .refine((s) => s.imageGcLowThresholdPercent < s.imageGcHighThresholdPercent, {
+        path: ["imageGcLowThresholdPercent"],
+        message: "must be lower than imageGcHighThresholdPercent",
+    });
+export type NodeSettings = z.infer<typeof nodeSettingsSchema>;
+
+export const clusterSchema = z
+    .strictObject({
+        /** The EKS cluster name; also the value of every discovery and ownership tag. Default: eks-platform-<stack>. */
+        name: z
+            .string()
+            .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, "must start with a letter and hold only letters, digits and '-' (100 chars)")
+            .optional(),
+        kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS, {
+            message: `must be a supported Kubernetes version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")} (quote it in YAML: "1.34")`,
+        }),
+        endpoint: z.strictObject({
+            privateAccess: z.literal(true, { message: "must be true: nodes reach the API server inside the VPC" }),
+            publicAccess: z.boolean(),
+            publicAccessCidrs: z.array(cidr()),
+        }),
+        accessEntries: z.array(
+            z.strictObject({
+                principalArn: iamPrincipalArn,
+                accessPolicy: z.enum(Object.keys(ACCESS_POLICIES) as [keyof typeof ACCESS_POLICIES], {
+                    message: `must be one of ${Object.keys(ACCESS_POLICIES).join(", ")}`,
+                }),
+                /** Limit the policy to these namespaces; cluster-wide when absent. */
+                namespaces: z.array(dnsLabel).optional(),
+            }),
+        ),
+        /** Give the identity running `pulumi up` cluster-admin. Off by default: admins come from accessEntries. */
+        bootstrapClusterCreatorAdminPermissions: z.boolean(),
+        logTypes: z
+            .array(z.enum(CONTROL_PLANE_LOG_TYPES, { message: `must be one of ${CONTROL_PLANE_LOG_TYPES.join(", ")}` }))
+            .refine((types) => REQUIRED_LOG_TYPES.every((t) => types.includes(t)), {
+                message: `must include ${REQUIRED_LOG_TYPES.join(", ")}`,
+            }),
+        logRetentionDays: logRetentionDays,
+        /** Deletion window of the secrets-encryption KMS key. */
+        kmsKeyDeletionWindowDays: z.number().int().min(7, "must be between 7 and 30").max(30, "must be between 7 and 30"),
+        /** `protect` the stateful resources (cluster, KMS key, log buckets): a destroy then needs an explicit unprotect. */
+        protect: z.boolean(),
+        systemNodeGroup: z
+            .strictObject({
+                instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an instance type such as m7g.large")).min(1, "must list at least one instance type"),
+                architecture: z.enum(ARCHITECTURES, { message: "must be amd64 or arm64" }),
+                capacityType: z.enum(["ON_DEMAND", "SPOT"], { message: "must be ON_DEMAND or SPOT" }),
+                minSize: z.number().int().min(1, "must be at least 1"),
+                desiredSize: z.number().int().min(1, "must be at least 1"),
+                maxSize: z.number().int().min(1, "must be at least 1").max(20, "must be at most 20: the system group only runs add-ons"),
+                diskSizeGiB: z.number().int().min(20, "must be between 20 and 1000").max(1000, "must be between 20 and 1000"),
+            })
+            .superRefine((g, ctx) => {
+                if (g.minSize > g.desiredSize) ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be at least minSize (${g.minSize})` });
+                if (g.desiredSize > g.maxSize) ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be at most maxSize (${g.maxSize})` });
+            }),
+        nodeSettings: nodeSettingsSchema,
+        addons: z.strictObject({
+            vpcCni: addonVersion,
+            coredns: addonVersion,
+            kubeProxy: addonVersion,
+            podIdentityAgent: addonVersion,
+            ebsCsiDriver: addonVersion,
+            metricsServer: addonVersion,
+        }),
+    })
+    .superRefine((c, ctx) => {
+        const proxyMinor = /^v(\d+\.\d+)\./.exec(c.addons.kubeProxy)?.[1];
+        if (proxyMinor && proxyMinor !== c.kubernetesVersion) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["addons", "kubeProxy"],
+                message: `must match the cluster's Kubernetes minor version ${c.kubernetesVersion}`,
+            });
+        }
+        if (c.endpoint.publicAccess && c.endpoint.publicAccessCidrs.length === 0) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["endpoint", "publicAccessCidrs"],
+                message: "must list the networks allowed to reach the public endpoint (EKS opens it to 0.0.0.0/0 when empty)",
+            });
+        }
+    });
+
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+
+const nodeSettings: z.input<typeof nodeSettingsSchema> = {
+    containerLogMaxSize: "50Mi",
+    containerLogMaxFiles: 5,
+    imageGcHighThresholdPercent: 85,
+    imageGcLowThresholdPercent: 75,
+    systemReserved: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "1Gi" },
+    kubeReserved: { cpu: "100m", memory: "512Mi", "ephemeral-storage": "1Gi" },
+    containerd: { maxConcurrentDownloads: 3, registryMirrors: {} },
+};
+
+const addons: ClusterConfig["addons"] = {
+    vpcCni: "v1.20.4-eksbuild.1",
+    coredns: "v1.12.3-eksbuild.1",
+    kubeProxy: "v1.34.0-eksbuild.2",
+    podIdentityAgent: "v1.3.8-eksbuild.2",
+    ebsCsiDriver: "v1.50.1-eksbuild.1",
+    metricsServer: "v0.8.0-eksbuild.2",
+};
+
+const common = {
+    kubernetesVersion: "1.34",
+    accessEntries: [],
+    bootstrapClusterCreatorAdminPermissions: false,
+    nodeSettings,
+    addons,
+} as const;
+
+export const clusterDefaults: Record<Environment, Partial<z.input<typeof clusterSchema>>> = {
+    dev: {
+        ...common,
+        endpoint: { privateAccess: true, publicAccess: true, publicAccessCidrs: [] },
+        logTypes: ["api", "audit", "authenticator"],
+        logRetentionDays: 7,
+        kmsKeyDeletionWindowDays: 7,
+        protect: false,
+        systemNodeGroup: { instanceTypes: ["t4g.large"], architecture: "arm64", capacityType: "ON_DEMAND", minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50 },
+    },
+    staging: {
+        ...common,
+        endpoint: { privateAccess: true, publicAccess: true, publicAccessCidrs: [] },
+        logTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+        logRetentionDays: 30,
+        kmsKeyDeletionWindowDays: 14,
+        protect: false,
+        systemNodeGroup: { instanceTypes: ["m7g.large"], architecture: "arm64", capacityType: "ON_DEMAND", minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 50 },
+    },
+    prod: {
+        ...common,
+        endpoint: { privateAccess: true, publicAccess: false, publicAccessCidrs: [] },
+        logTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+        logRetentionDays: 365,
+        kmsKeyDeletionWindowDays: 30,
+        protect: true,
+        systemNodeGroup: { instanceTypes: ["m7g.large", "m6g.large"], architecture: "arm64", capacityType: "ON_DEMAND", minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGiB: 80 },
+    },
+};

@@ -93,11 +93,11 @@ export interface ConfigProblem {
 /** Thrown before any resource is declared when a stack's configuration is wrong; lists every problem. */
 export class ConfigError extends Error {
     constructor(
-        readonly stack: string,
+        readonly stackName: string,
         readonly problems: readonly ConfigProblem[],
     ) {
         super(
-            `stack ${stack}: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n` +
+            `stack ${stackName}: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n` +
                 problems.map((p) => `  - ${p.path}: ${p.rule} (got ${p.value})`).join("\n"),
         );
         this.name = "ConfigError";

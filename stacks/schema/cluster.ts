@@ -148,12 +148,12 @@ const addons: ClusterConfig["addons"] = {
 };
 
 const common = {
-    kubernetesVersion: "1.34",
+    kubernetesVersion: "1.34" as const,
     accessEntries: [],
     bootstrapClusterCreatorAdminPermissions: false,
     nodeSettings,
     addons,
-} as const;
+};
 
 export const clusterDefaults: Record<Environment, Partial<z.input<typeof clusterSchema>>> = {
     dev: {

@@ -1,0 +1,46 @@
+// What the foundation components hand to the ones built on them. index.ts wires these; components depend on the
+// interfaces, never on each other's classes.
+import type * as aws from "@pulumi/aws";
+import type * as kubernetes from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Implemented by components/network.ts (eks-platform:network:Network). */
+export interface NetworkOutputs {
+    vpcId: pulumi.Output<string>;
+    vpcCidr: string;
+    /** Zone names, in subnet order. */
+    availabilityZones: pulumi.Output<string[]>;
+    publicSubnetIds: pulumi.Output<string>[];
+    privateSubnetIds: pulumi.Output<string>[];
+    /** Per-AZ subnets of network.podCidr (VPC CNI custom networking); empty when no podCidr. */
+    podSubnets: { availabilityZone: pulumi.Output<string>; subnetId: pulumi.Output<string> }[];
+    /** The VPC resource itself, for dependsOn and the destroy-time sweep hook. */
+    vpc: aws.ec2.Vpc;
+}
+
+/** Implemented by components/cluster.ts (eks-platform:cluster:Cluster). */
+export interface ClusterOutputs {
+    clusterName: pulumi.Output<string>;
+    /** The control plane (aws:eks/cluster:Cluster) for dependsOn. */
+    eksCluster: pulumi.Output<aws.eks.Cluster>;
+    endpoint: pulumi.Output<string>;
+    certificateAuthority: pulumi.Output<string>;
+    /** Kubernetes service CIDR (for nodeadm and CoreDNS). */
+    serviceCidr: pulumi.Output<string>;
+    oidcProviderArn: pulumi.Output<string>;
+    oidcIssuer: pulumi.Output<string>;
+    /** The EKS-created cluster security group; nodes launched by Karpenter join it too. */
+    clusterSecurityGroupId: pulumi.Output<string>;
+    /** kubeconfig JSON (secret). */
+    kubeconfig: pulumi.Output<string>;
+    /** The explicit Kubernetes provider every Kubernetes resource uses. */
+    k8sProvider: kubernetes.Provider;
+    /** The system managed node group: controllers' releases depend on it. */
+    systemNodeGroup: pulumi.Resource;
+    systemNodeRoleArn: pulumi.Output<string>;
+    /** The default encrypted gp3 StorageClass's name (stateful releases depend on `defaultStorageClass`). */
+    defaultStorageClassName: pulumi.Output<string>;
+    defaultStorageClass: pulumi.Resource;
+    /** The EKS Pod Identity agent add-on: every PodIdentityAssociation's pods need it running. */
+    podIdentityAgent: pulumi.Resource;
+}

@@ -30,7 +30,12 @@ export const POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com";
  * session tags the agent sets (kubernetes-namespace, kubernetes-service-account, eks-cluster-name), and to the
  * account, so a second association elsewhere cannot reuse the role.
  */
-export function podIdentityTrustPolicy(scope: { accountId: string; clusterName: string; namespace: string; serviceAccount: string }): PolicyDocument {
+export function podIdentityTrustPolicy(scope: {
+    accountId: string;
+    clusterName: string;
+    namespace: string;
+    serviceAccount: string;
+}): PolicyDocument {
     return policyDocument({
         Sid: "AllowEksPodIdentity",
         Effect: "Allow",
@@ -66,14 +71,22 @@ export interface PodIdentityRoleArgs {
  * An IAM role bound to one Kubernetes service account through EKS Pod Identity: the role, its policies and the
  * PodIdentityAssociation. Children are parented to `parent`; names derive from `name`.
  */
-export function podIdentityRole(name: string, args: PodIdentityRoleArgs, parent: pulumi.Resource): { role: aws.iam.Role; association: aws.eks.PodIdentityAssociation } {
+export function podIdentityRole(
+    name: string,
+    args: PodIdentityRoleArgs,
+    parent: pulumi.Resource,
+): { role: aws.iam.Role; association: aws.eks.PodIdentityAssociation } {
     const role = new aws.iam.Role(
         `${name}-role`,
         {
             description: args.description,
             assumeRolePolicy: pulumi
                 .all([args.accountId, args.clusterName])
-                .apply(([accountId, clusterName]) => JSON.stringify(podIdentityTrustPolicy({ accountId, clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount }))),
+                .apply(([accountId, clusterName]) =>
+                    JSON.stringify(
+                        podIdentityTrustPolicy({ accountId, clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount }),
+                    ),
+                ),
         },
         { parent },
     );

@@ -19,7 +19,11 @@ export function formatTree(plan: PlanResult): string {
     const walk = (r: PlannedResource, prefix: string, last: boolean, depth: number) => {
         const marks = [
             r.protect ? "protected" : "",
-            r.hooks ? `hooks: ${Object.entries(r.hooks).map(([k, v]) => `${k}=${v.join(",")}`).join(" ")}` : "",
+            r.hooks
+                ? `hooks: ${Object.entries(r.hooks)
+                      .map(([k, v]) => `${k}=${v.join(",")}`)
+                      .join(" ")}`
+                : "",
             r.standIn ? "stand-in for a remote component's child" : "",
         ].filter(Boolean);
         const branch = depth === 0 ? "" : last ? "└─ " : "├─ ";

@@ -1,5 +1,32 @@
 import { z } from "zod";
-import { addonVersion, cidr, dnsLabel, iamPrincipalArn, logRetentionDays, quantity, type Environment } from "./common";
+import {
+    addonVersion,
+    cidr,
+    cidrWithPrefix,
+    dnsLabel,
+    iamPrincipalArn,
+    logRetentionDays,
+    parseCidr,
+    quantity,
+    type Environment,
+} from "./common";
+
+const SERVICE_CIDR_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+function cidrInside(inner: string, outer: string): boolean {
+    const a = parseCidr(inner);
+    const b = parseCidr(outer);
+    return a !== undefined && b !== undefined && a.address.isInSubnet(b.address);
+}
+
+/**
+ * Whether an instance type is Graviton (arm64): its family carries a "g" after the generation digit
+ * (m7g, c7gn, r8g, x2gd, im4gn, is4gen, g5g), unlike x86 families such as g5, g6e or m7i.
+ */
+export function isArm64InstanceType(instanceType: string): boolean {
+    const family = instanceType.split(".")[0] ?? "";
+    const suffix = /^[a-z]+\d+([a-z-]*)$/.exec(family)?.[1] ?? "";
+    return suffix.includes("g");
+}
 
 /** Kubernetes minor versions this platform is tested with on EKS (standard support). */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
@@ -72,8 +99,20 @@ export const clusterSchema = z
                 namespaces: z.array(dnsLabel).optional(),
             }),
         ),
-        /** Give the identity running `pulumi up` cluster-admin. Off by default: admins come from accessEntries. */
-        bootstrapClusterCreatorAdminPermissions: z.boolean(),
+        /**
+         * The identity running `pulumi up` gets cluster-admin. Always true, deliberately: @pulumi/eks 4.x hard-codes
+         * `accessConfig.bootstrapClusterCreatorAdminPermissions: true` whenever authenticationMode is set (it deploys to
+         * the cluster itself), and this program's Kubernetes provider authenticates as that same identity. Human and
+         * CI admins come from accessEntries.
+         */
+        bootstrapClusterCreatorAdminPermissions: z.literal(true, {
+            message:
+                "must be true: @pulumi/eks always grants the deploying identity cluster-admin and the program's Kubernetes provider needs it",
+        }),
+        /** Kubernetes service CIDR (kubernetesServiceIpAddressRange): RFC 1918, /12 to /24; fixed at creation. */
+        serviceCidr: cidrWithPrefix(12, 24).refine((v) => SERVICE_CIDR_RANGES.some((range) => cidrInside(v, range)), {
+            message: "must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (EKS rule for the service CIDR)",
+        }),
         logTypes: z
             .array(z.enum(CONTROL_PLANE_LOG_TYPES, { message: `must be one of ${CONTROL_PLANE_LOG_TYPES.join(", ")}` }))
             .refine((types) => REQUIRED_LOG_TYPES.every((t) => types.includes(t)), {
@@ -86,7 +125,9 @@ export const clusterSchema = z
         protect: z.boolean(),
         systemNodeGroup: z
             .strictObject({
-                instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an instance type such as m7g.large")).min(1, "must list at least one instance type"),
+                instanceTypes: z
+                    .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an instance type such as m7g.large"))
+                    .min(1, "must list at least one instance type"),
                 architecture: z.enum(ARCHITECTURES, { message: "must be amd64 or arm64" }),
                 capacityType: z.enum(["ON_DEMAND", "SPOT"], { message: "must be ON_DEMAND or SPOT" }),
                 minSize: z.number().int().min(1, "must be at least 1"),
@@ -95,8 +136,19 @@ export const clusterSchema = z
                 diskSizeGiB: z.number().int().min(20, "must be between 20 and 1000").max(1000, "must be between 20 and 1000"),
             })
             .superRefine((g, ctx) => {
-                if (g.minSize > g.desiredSize) ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be at least minSize (${g.minSize})` });
-                if (g.desiredSize > g.maxSize) ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be at most maxSize (${g.maxSize})` });
+                g.instanceTypes.forEach((type, i) => {
+                    if (isArm64InstanceType(type) !== (g.architecture === "arm64")) {
+                        ctx.addIssue({
+                            code: "custom",
+                            path: ["instanceTypes", i],
+                            message: `must be an ${g.architecture} instance type to match architecture`,
+                        });
+                    }
+                });
+                if (g.minSize > g.desiredSize)
+                    ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be at least minSize (${g.minSize})` });
+                if (g.desiredSize > g.maxSize)
+                    ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be at most maxSize (${g.maxSize})` });
             }),
         nodeSettings: nodeSettingsSchema,
         addons: z.strictObject({
@@ -138,10 +190,13 @@ const nodeSettings: z.input<typeof nodeSettingsSchema> = {
     containerd: { maxConcurrentDownloads: 3, registryMirrors: {} },
 };
 
+// EKS add-on versions for Kubernetes 1.34, from the EKS user guide's "latest version" tables (coredns,
+// kube-proxy) and `aws eks describe-addon-versions` as of the AL2023 AMI pinned in the stacks (v20251117).
+// kube-proxy must follow the cluster's minor version (checked above).
 const addons: ClusterConfig["addons"] = {
     vpcCni: "v1.20.4-eksbuild.1",
-    coredns: "v1.12.3-eksbuild.1",
-    kubeProxy: "v1.34.0-eksbuild.2",
+    coredns: "v1.12.4-eksbuild.1",
+    kubeProxy: "v1.34.1-eksbuild.2",
     podIdentityAgent: "v1.3.8-eksbuild.2",
     ebsCsiDriver: "v1.50.1-eksbuild.1",
     metricsServer: "v0.8.0-eksbuild.2",
@@ -150,7 +205,8 @@ const addons: ClusterConfig["addons"] = {
 const common = {
     kubernetesVersion: "1.34" as const,
     accessEntries: [],
-    bootstrapClusterCreatorAdminPermissions: false,
+    bootstrapClusterCreatorAdminPermissions: true as const,
+    serviceCidr: "172.20.0.0/16",
     nodeSettings,
     addons,
 };
@@ -163,7 +219,15 @@ export const clusterDefaults: Record<Environment, Partial<z.input<typeof cluster
         logRetentionDays: 7,
         kmsKeyDeletionWindowDays: 7,
         protect: false,
-        systemNodeGroup: { instanceTypes: ["t4g.large"], architecture: "arm64", capacityType: "ON_DEMAND", minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50 },
+        systemNodeGroup: {
+            instanceTypes: ["t4g.large"],
+            architecture: "arm64",
+            capacityType: "ON_DEMAND",
+            minSize: 1,
+            desiredSize: 2,
+            maxSize: 3,
+            diskSizeGiB: 50,
+        },
     },
     staging: {
         ...common,
@@ -172,7 +236,15 @@ export const clusterDefaults: Record<Environment, Partial<z.input<typeof cluster
         logRetentionDays: 30,
         kmsKeyDeletionWindowDays: 14,
         protect: false,
-        systemNodeGroup: { instanceTypes: ["m7g.large"], architecture: "arm64", capacityType: "ON_DEMAND", minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 50 },
+        systemNodeGroup: {
+            instanceTypes: ["m7g.large"],
+            architecture: "arm64",
+            capacityType: "ON_DEMAND",
+            minSize: 2,
+            desiredSize: 2,
+            maxSize: 4,
+            diskSizeGiB: 50,
+        },
     },
     prod: {
         ...common,
@@ -181,6 +253,14 @@ export const clusterDefaults: Record<Environment, Partial<z.input<typeof cluster
         logRetentionDays: 365,
         kmsKeyDeletionWindowDays: 30,
         protect: true,
-        systemNodeGroup: { instanceTypes: ["m7g.large", "m6g.large"], architecture: "arm64", capacityType: "ON_DEMAND", minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGiB: 80 },
+        systemNodeGroup: {
+            instanceTypes: ["m7g.large", "m6g.large"],
+            architecture: "arm64",
+            capacityType: "ON_DEMAND",
+            minSize: 3,
+            desiredSize: 3,
+            maxSize: 6,
+            diskSizeGiB: 80,
+        },
     },
 };

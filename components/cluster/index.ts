@@ -1,0 +1,257 @@
+// eks-platform:cluster:Cluster — the EKS control plane (@pulumi/eks), its secrets key and log group, the system
+// managed node group (AL2023, nodeadm user data, tainted CriticalAddonsOnly), the managed add-ons, the default
+// encrypted gp3 StorageClass and the Kubernetes provider every other component uses.
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../stacks/config";
+import type { ClusterOutputs, NetworkOutputs } from "../lib/contracts";
+import { podIdentityRole } from "../lib/iam";
+import { nodeUserData } from "../lib/nodeadm";
+import {
+    accessEntriesFor,
+    addonPlan,
+    amiTypeFor,
+    defaultStorageClassSpec,
+    LAUNCH_TEMPLATE_METADATA_OPTIONS,
+    nodeRoleManagedPolicies,
+    nodeRoleTrustPolicy,
+    partitionOf,
+    rootVolume,
+    secretsKeyPolicy,
+    SYSTEM_NODE_LABELS,
+    SYSTEM_TAINT,
+    type AddonSpec,
+} from "./spec";
+
+export * from "./spec";
+
+export interface ClusterArgs {
+    /** The stack's cluster settings. */
+    config: PlatformConfig["cluster"];
+    clusterName: string;
+    region: string;
+    network: Pick<NetworkOutputs, "vpcId" | "publicSubnetIds" | "privateSubnetIds">;
+    /** Max pods per system node, matched to the CNI mode (index.ts computes it); nodeadm's default when unset. */
+    maxPods?: number;
+    /** Whether the vpc-cni add-on runs, and its configuration (from the CNI component's settings). */
+    vpcCni: { install: boolean; configurationValues: Record<string, unknown> };
+}
+
+export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
+    readonly clusterName: pulumi.Output<string>;
+    readonly eksCluster: pulumi.Output<aws.eks.Cluster>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly certificateAuthority: pulumi.Output<string>;
+    readonly serviceCidr: pulumi.Output<string>;
+    readonly oidcProviderArn: pulumi.Output<string>;
+    readonly oidcIssuer: pulumi.Output<string>;
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly k8sProvider: kubernetes.Provider;
+    readonly systemNodeGroup: eks.ManagedNodeGroup;
+    readonly systemNodeRoleArn: pulumi.Output<string>;
+    readonly defaultStorageClassName: pulumi.Output<string>;
+    readonly defaultStorageClass: kubernetes.storage.v1.StorageClass;
+    readonly podIdentityAgent: pulumi.Resource;
+    /** The customer-managed key encrypting Kubernetes secrets. */
+    readonly secretsKeyArn: pulumi.Output<string>;
+    readonly controlPlaneLogGroupName: pulumi.Output<string>;
+    /** Every managed add-on, by short key (vpc-cni, coredns, ...). */
+    readonly addons: Record<string, aws.eks.Addon>;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:cluster:Cluster", name, {}, opts);
+        const { config, clusterName } = args;
+        const parent = { parent: this };
+        const stateful = { parent: this, protect: config.protect };
+        const identity = aws.getCallerIdentityOutput({}, parent);
+        const partition = partitionOf(args.region);
+
+        const secretsKey = new aws.kms.Key(
+            `${name}-secrets`,
+            {
+                description: `Envelope encryption of Kubernetes secrets in EKS cluster ${clusterName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: config.kmsKeyDeletionWindowDays,
+                policy: identity.accountId.apply((accountId) => JSON.stringify(secretsKeyPolicy(accountId, partition))),
+            },
+            stateful,
+        );
+        new aws.kms.Alias(`${name}-secrets`, { name: `alias/${clusterName}-secrets`, targetKeyId: secretsKey.keyId }, parent);
+        this.secretsKeyArn = secretsKey.arn;
+
+        // EKS writes control-plane logs to this exact name; made first so it gets our retention, not "never expire".
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane`,
+            { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: config.logRetentionDays },
+            parent,
+        );
+        this.controlPlaneLogGroupName = logGroup.name;
+
+        const cluster = new eks.Cluster(
+            `${name}-eks`,
+            {
+                name: clusterName,
+                version: config.kubernetesVersion,
+                vpcId: args.network.vpcId,
+                publicSubnetIds: args.network.publicSubnetIds,
+                privateSubnetIds: args.network.privateSubnetIds,
+                endpointPrivateAccess: config.endpoint.privateAccess,
+                endpointPublicAccess: config.endpoint.publicAccess,
+                publicAccessCidrs: config.endpoint.publicAccess ? [...config.endpoint.publicAccessCidrs] : undefined,
+                authenticationMode: "API",
+                accessEntries: accessEntriesFor(config.accessEntries, partition),
+                encryptionConfigKeyArn: secretsKey.arn,
+                enabledClusterLogTypes: [...config.logTypes],
+                createOidcProvider: true,
+                kubernetesServiceIpAddressRange: config.serviceCidr,
+                ipFamily: "ipv4",
+                upgradePolicy: { supportType: "STANDARD" },
+                deletionProtection: config.protect,
+                // No default node group, no instance role, no component security groups: the EKS-created cluster
+                // security group is the one nodes (system and Karpenter) share.
+                skipDefaultNodeGroup: true,
+                createInstanceRole: false,
+                skipDefaultSecurityGroups: true,
+                nodeAssociatePublicIpAddress: false,
+                // No self-managed aws-node/kube-proxy/CoreDNS and none of the component's own add-ons: every add-on
+                // below is an aws.eks.Addon with a pinned version, so nothing is installed twice.
+                bootstrapSelfManagedAddons: false,
+                useDefaultVpcCni: true,
+                corednsAddonOptions: { enabled: false },
+                kubeProxyAddonOptions: { enabled: false },
+            },
+            { ...stateful, dependsOn: [logGroup] },
+        );
+        this.eksCluster = cluster.eksCluster;
+        this.clusterName = cluster.eksCluster.apply((c) => c.name);
+        this.endpoint = cluster.eksCluster.apply((c) => c.endpoint);
+        this.certificateAuthority = cluster.eksCluster.apply((c) => c.certificateAuthority.data);
+        this.serviceCidr = cluster.eksCluster.apply(() => config.serviceCidr);
+        this.oidcProviderArn = cluster.oidcProviderArn;
+        this.oidcIssuer = cluster.oidcIssuer;
+        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+
+        this.k8sProvider = new kubernetes.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, clusterIdentifier: clusterName, enableServerSideApply: true },
+            parent,
+        );
+
+        const addon = (spec: AddonSpec, dependsOn: pulumi.Input<pulumi.Resource>[]) =>
+            new aws.eks.Addon(
+                `${name}-${spec.key}`,
+                {
+                    clusterName: this.clusterName,
+                    addonName: spec.addonName,
+                    addonVersion: spec.version,
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "OVERWRITE",
+                    configurationValues: spec.configurationValues ? JSON.stringify(spec.configurationValues) : undefined,
+                },
+                { parent: this, dependsOn },
+            );
+        const plan = addonPlan(config, args.vpcCni);
+        this.addons = {};
+        for (const spec of plan.filter((a) => a.phase === "beforeCompute")) this.addons[spec.key] = addon(spec, [cluster]);
+
+        // --- system node group
+        const nodeRole = new aws.iam.Role(
+            `${name}-system-node`,
+            {
+                description: `System managed node group of ${clusterName}`,
+                assumeRolePolicy: identity.accountId.apply((accountId) => JSON.stringify(nodeRoleTrustPolicy(accountId))),
+            },
+            parent,
+        );
+        const nodePolicies = nodeRoleManagedPolicies(args.vpcCni.install).map(
+            (policy) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-system-node-${policy}`,
+                    { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
+                    parent,
+                ),
+        );
+        this.systemNodeRoleArn = nodeRole.arn;
+
+        const group = config.systemNodeGroup;
+        const userData = nodeUserData(config.nodeSettings, { maxPods: args.maxPods });
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-system`,
+            {
+                description: `System node group of ${clusterName}: IMDSv2, encrypted gp3, nodeadm settings`,
+                metadataOptions: { ...LAUNCH_TEMPLATE_METADATA_OPTIONS },
+                blockDeviceMappings: [rootVolume(group.diskSizeGiB)],
+                userData: Buffer.from(userData, "utf8").toString("base64"),
+                updateDefaultVersion: true,
+                tagSpecifications: [
+                    { resourceType: "instance", tags: { Name: `${clusterName}-system` } },
+                    { resourceType: "volume", tags: { Name: `${clusterName}-system` } },
+                ],
+            },
+            parent,
+        );
+        this.systemNodeGroup = new eks.ManagedNodeGroup(
+            `${name}-system`,
+            {
+                cluster,
+                nodeGroupNamePrefix: "system-",
+                amiType: amiTypeFor(group.architecture),
+                instanceTypes: [...group.instanceTypes],
+                capacityType: group.capacityType,
+                scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
+                subnetIds: args.network.privateSubnetIds,
+                nodeRoleArn: nodeRole.arn,
+                launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+                taints: [{ ...SYSTEM_TAINT }],
+                labels: { ...SYSTEM_NODE_LABELS },
+            },
+            { parent: this, dependsOn: [...Object.values(this.addons), ...nodePolicies] },
+        );
+
+        // --- add-ons that need nodes
+        const ebsCsi = podIdentityRole(
+            `${name}-ebs-csi`,
+            {
+                clusterName: this.clusterName,
+                accountId: identity.accountId,
+                partition,
+                namespace: "kube-system",
+                serviceAccount: "ebs-csi-controller-sa",
+                managedPolicies: ["AmazonEBSCSIDriverPolicyV2"],
+                description: `EBS CSI driver controller of ${clusterName} (Pod Identity)`,
+                dependsOn: [this.addons["pod-identity-agent"] as aws.eks.Addon],
+            },
+            this,
+        );
+        for (const spec of plan.filter((a) => a.phase === "afterCompute")) {
+            this.addons[spec.key] = addon(
+                spec,
+                spec.key === "ebs-csi-driver" ? [this.systemNodeGroup, ebsCsi.association] : [this.systemNodeGroup],
+            );
+        }
+        this.podIdentityAgent = this.addons["pod-identity-agent"] as aws.eks.Addon;
+
+        const storageClass = defaultStorageClassSpec();
+        this.defaultStorageClass = new kubernetes.storage.v1.StorageClass(`${name}-gp3`, storageClass, {
+            parent: this,
+            provider: this.k8sProvider,
+            dependsOn: [this.addons["ebs-csi-driver"] as aws.eks.Addon],
+        });
+        this.defaultStorageClassName = this.defaultStorageClass.metadata.name;
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            oidcProviderArn: this.oidcProviderArn,
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            kubeconfig: this.kubeconfig,
+            systemNodeRoleArn: this.systemNodeRoleArn,
+            secretsKeyArn: this.secretsKeyArn,
+            defaultStorageClassName: this.defaultStorageClassName,
+        });
+    }
+}

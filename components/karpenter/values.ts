@@ -1,0 +1,89 @@
+// Helm values of the karpenter chart (charts/karpenter/values.yaml of the pinned version), built from plain values.
+// Only what this platform decides is set; everything else stays at the chart's default.
+
+/** The chart and its CRD chart, both on Karpenter's public ECR (OCI). */
+export const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
+export const KARPENTER_CRD_CHART = "oci://public.ecr.aws/karpenter/karpenter-crd";
+
+/** The taint that keeps workloads off the system nodes: Karpenter tolerates it (the chart's own default toleration). */
+export const DEFAULT_SYSTEM_NODE_TAINT: Taint = { key: "CriticalAddonsOnly", effect: "NoSchedule" };
+/** Label Karpenter puts on every node it launches: the controller must never run on one of its own nodes. */
+export const NODEPOOL_LABEL = "karpenter.sh/nodepool";
+
+export interface Taint {
+    key: string;
+    value?: string;
+    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+interface Toleration {
+    key: string;
+    operator: "Exists" | "Equal";
+    value?: string;
+    effect?: string;
+}
+
+export interface KarpenterValuesInput {
+    clusterName: string;
+    /** The API server endpoint (saves Karpenter an eks:DescribeCluster at start). */
+    clusterEndpoint?: string;
+    interruptionQueueName: string;
+    serviceAccount: string;
+    replicas: number;
+    /** Taints of the system node group the controller runs on. */
+    systemNodeTaints: readonly Taint[];
+}
+
+/** The subset of the chart's values this platform sets (names as in the chart's values.yaml). */
+export interface KarpenterValues {
+    replicas: number;
+    serviceAccount: { create: true; name: string; annotations: Record<string, string> };
+    podDisruptionBudget: { name: string; maxUnavailable: number };
+    priorityClassName: "system-cluster-critical";
+    nodeSelector: Record<string, string>;
+    affinity: {
+        nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: { matchExpressions: { key: string; operator: "DoesNotExist" | "In" | "NotIn"; values?: string[] }[] }[];
+            };
+        };
+        podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { topologyKey: string }[] };
+    };
+    topologySpreadConstraints: { maxSkew: number; topologyKey: string; whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway" }[];
+    tolerations: Toleration[];
+    settings: { clusterName: string; clusterEndpoint?: string; interruptionQueue: string };
+}
+
+/**
+ * The karpenter release's values: the cluster and its interruption queue, `replicas` controllers with a PDB, on the
+ * system nodes (tolerating their taints) and never on a node Karpenter launched (so the controller never drains
+ * the node it runs on). With EKS Pod Identity the service account needs no role annotation.
+ */
+export function karpenterValues(input: KarpenterValuesInput): KarpenterValues {
+    const tolerations: Toleration[] = input.systemNodeTaints.map((t) =>
+        t.value === undefined
+            ? { key: t.key, operator: "Exists", effect: t.effect }
+            : { key: t.key, operator: "Equal", value: t.value, effect: t.effect },
+    );
+    const settings: KarpenterValues["settings"] = { clusterName: input.clusterName, interruptionQueue: input.interruptionQueueName };
+    if (input.clusterEndpoint !== undefined) settings.clusterEndpoint = input.clusterEndpoint;
+    return {
+        replicas: input.replicas,
+        serviceAccount: { create: true, name: input.serviceAccount, annotations: {} },
+        // One controller may be evicted at a time; with a single replica (dev) a drain may take it (it restarts elsewhere).
+        podDisruptionBudget: { name: "karpenter", maxUnavailable: 1 },
+        priorityClassName: "system-cluster-critical",
+        nodeSelector: { "kubernetes.io/os": "linux" },
+        affinity: {
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{ matchExpressions: [{ key: NODEPOOL_LABEL, operator: "DoesNotExist" }] }],
+                },
+            },
+            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname" }] },
+        },
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
+        tolerations,
+        settings,
+    };
+}

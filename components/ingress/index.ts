@@ -1,0 +1,200 @@
+// eks-platform:ingress:Ingress — the AWS Load Balancer Controller (Pod Identity role with its published policy, the
+// Helm release, the webhook's security group rule), the default ALB IngressClass, and optionally ingress-nginx
+// behind an NLB. Everything that makes AWS load balancers depends on the controller's release, so a destroy deletes
+// those first, while the controller still runs to delete the load balancers (docs/ingress.md).
+import * as aws from "@pulumi/aws";
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { IngressConfig } from "../../stacks/config";
+import { podIdentityRole } from "../lib/iam";
+import { loadBalancerControllerPolicy } from "./iam";
+import {
+    ingressClassObject,
+    ingressClassParamsObject,
+    LBC_CHART,
+    LBC_NAMESPACE,
+    LBC_REPOSITORY,
+    LBC_SERVICE_ACCOUNT,
+    LBC_WEBHOOK_PORT,
+    loadBalancerControllerValues,
+    NGINX_CHART,
+    NGINX_NAMESPACE,
+    NGINX_REPOSITORY,
+    nginxValues,
+} from "./values";
+
+export * from "./iam";
+export * from "./values";
+
+export interface IngressArgs {
+    config: IngressConfig;
+    clusterName: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    partition: pulumi.Input<string>;
+    k8sProvider: kubernetes.Provider;
+    /** Controllers run on the system nodes: the release waits for them. */
+    systemNodeGroup: pulumi.Resource;
+    /** The Pod Identity agent add-on: the controller's credentials come through it. */
+    podIdentityAgent: pulumi.Resource;
+    /** The EKS cluster security group: the control plane's ENIs call the webhook from it. */
+    clusterSecurityGroupId: pulumi.Input<string>;
+    /** The security group of the nodes the controller runs on (gets the webhook rule). */
+    nodeSecurityGroupId: pulumi.Input<string>;
+    /** False in calico-cni mode (Cni.podsRoutableFromVpc): instance targets, webhook on host network. */
+    podsRoutableFromVpc: boolean;
+    /** The VPC CIDR: the control plane's ENIs call ingress-nginx's admission webhook from it. */
+    vpcCidr: string;
+    /** The system nodes' labels (the Cluster's); both releases are pinned there. */
+    systemNodeSelector?: Readonly<Record<string, string>>;
+    /** Namespaces Prometheus scrapes from (baseline policy of ingress-nginx); every namespace when absent. */
+    metricsScrapers?: string[];
+}
+
+/** A namespace's traffic for the baseline policies (structurally NamespaceTraffic of components/cni). */
+export interface IngressNamespaceTraffic {
+    namespace: string;
+    withinNamespace: boolean;
+    kubeApi: boolean;
+    ingress: { name: string; namespaces?: string[]; cidrs?: string[]; ports?: { port: number; protocol?: "TCP" | "UDP" }[] }[];
+    egress: { name: string; namespaces?: string[]; cidrs?: string[]; ports?: { port: number; protocol?: "TCP" | "UDP" }[] }[];
+}
+
+export class Ingress extends pulumi.ComponentResource {
+    /** Anything that creates load balancers (Ingresses, LoadBalancer Services) must depend on this. */
+    readonly controllerRelease: kubernetes.helm.v3.Release;
+    readonly controllerRoleArn: pulumi.Output<string>;
+    readonly ingressClassName: string;
+    readonly ingressClass: kubernetes.networking.v1.IngressClass;
+    readonly nginxRelease?: kubernetes.helm.v3.Release;
+    readonly nginxNamespace?: kubernetes.core.v1.Namespace;
+    /** Traffic of the namespaces this component creates, for the baseline policies (index.ts passes it on). */
+    readonly namespaceTraffic: IngressNamespaceTraffic[] = [];
+
+    constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:ingress:Ingress", name, {}, opts);
+        const { config } = args;
+        const k8s = { parent: this, provider: args.k8sProvider };
+
+        const { role, association } = podIdentityRole(
+            `${name}-lbc`,
+            {
+                clusterName: args.clusterName,
+                accountId: args.accountId,
+                partition: args.partition,
+                namespace: LBC_NAMESPACE,
+                serviceAccount: LBC_SERVICE_ACCOUNT,
+                description: "AWS Load Balancer Controller (EKS Pod Identity)",
+                inlinePolicies: {
+                    controller: pulumi.output(args.partition).apply((partition) => JSON.stringify(loadBalancerControllerPolicy(partition))),
+                },
+                dependsOn: [args.podIdentityAgent],
+            },
+            this,
+        );
+        this.controllerRoleArn = role.arn;
+
+        // The API server calls the controller's webhooks (Service mutator, Ingress and TargetGroupBinding validation).
+        const webhookRule = new aws.vpc.SecurityGroupIngressRule(
+            `${name}-lbc-webhook`,
+            {
+                securityGroupId: args.nodeSecurityGroupId,
+                referencedSecurityGroupId: args.clusterSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: LBC_WEBHOOK_PORT,
+                toPort: LBC_WEBHOOK_PORT,
+                description: "EKS control plane to the AWS Load Balancer Controller webhook",
+            },
+            { parent: this },
+        );
+
+        this.controllerRelease = new kubernetes.helm.v3.Release(
+            `${name}-lbc`,
+            {
+                name: LBC_CHART,
+                chart: LBC_CHART,
+                version: config.loadBalancerController.chartVersion,
+                repositoryOpts: { repo: LBC_REPOSITORY },
+                namespace: LBC_NAMESPACE,
+                values: loadBalancerControllerValues<pulumi.Input<string>>({
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    vpcId: args.vpcId,
+                    config,
+                    podsRoutableFromVpc: args.podsRoutableFromVpc,
+                    systemNodeSelector: args.systemNodeSelector,
+                }),
+                timeout: 600,
+            },
+            // Credentials before the pods start (the association), nodes to run on, the webhook reachable.
+            { ...k8s, dependsOn: [args.systemNodeGroup, association, webhookRule] },
+        );
+
+        // Both need the chart's CRDs and webhook; the controller must be up to admit them.
+        const params = ingressClassParamsObject(config);
+        const ingressClassParams = new kubernetes.apiextensions.CustomResource(`${name}-ingress-class-params`, params, {
+            ...k8s,
+            dependsOn: [this.controllerRelease],
+        });
+        const ingressClass = ingressClassObject(config);
+        this.ingressClassName = config.ingressClass.name;
+        this.ingressClass = new kubernetes.networking.v1.IngressClass(
+            `${name}-ingress-class`,
+            { metadata: ingressClass.metadata, spec: ingressClass.spec },
+            { ...k8s, dependsOn: [this.controllerRelease, ingressClassParams] },
+        );
+
+        if (config.nginx.enabled) {
+            this.nginxNamespace = new kubernetes.core.v1.Namespace(
+                `${name}-nginx`,
+                {
+                    metadata: {
+                        name: NGINX_NAMESPACE,
+                        labels: { "pod-security.kubernetes.io/enforce": "baseline", "app.kubernetes.io/managed-by": "pulumi" },
+                    },
+                },
+                k8s,
+            );
+            // The nginx Service makes an NLB through the controller: created after it, deleted before it.
+            this.nginxRelease = new kubernetes.helm.v3.Release(
+                `${name}-nginx`,
+                {
+                    name: NGINX_CHART,
+                    chart: NGINX_CHART,
+                    version: config.nginx.chartVersion,
+                    repositoryOpts: { repo: NGINX_REPOSITORY },
+                    namespace: this.nginxNamespace.metadata.name,
+                    values: nginxValues({
+                        config,
+                        podsRoutableFromVpc: args.podsRoutableFromVpc,
+                        systemNodeSelector: args.systemNodeSelector,
+                    }),
+                    timeout: 900,
+                },
+                { ...k8s, dependsOn: [this.controllerRelease, args.systemNodeGroup] },
+            );
+            this.namespaceTraffic.push({
+                namespace: NGINX_NAMESPACE,
+                withinNamespace: false,
+                kubeApi: true,
+                ingress: [
+                    // NLB (ip targets keep client addresses; any source may reach 80/443 through it).
+                    { name: "http", cidrs: ["0.0.0.0/0"], ports: [{ port: 80 }, { port: 443 }] },
+                    // The admission webhook, called by the control plane's ENIs in the VPC.
+                    { name: "admission-webhook", cidrs: [args.vpcCidr], ports: [{ port: 8443 }] },
+                    { name: "prometheus-scrape", namespaces: args.metricsScrapers ?? ["*"], ports: [{ port: 10254 }] },
+                ],
+                // nginx proxies to backends in any namespace.
+                egress: [{ name: "backends", namespaces: ["*"] }],
+            });
+        }
+
+        this.registerOutputs({
+            controllerRelease: this.controllerRelease.name,
+            controllerRoleArn: this.controllerRoleArn,
+            ingressClassName: this.ingressClassName,
+            nginxRelease: this.nginxRelease?.name,
+        });
+    }
+}

@@ -1,0 +1,149 @@
+// Helm values and Kubernetes objects of the Ingress component, as pure functions of plain inputs (Outputs such as
+// the cluster name or VPC id are passed through untouched: `T` is string in tests, pulumi.Input<string> in the
+// component). Value names follow the charts' values.yaml: aws-load-balancer-controller 3.5.0, ingress-nginx 4.13.
+import type { IngressConfig } from "../../stacks/config";
+
+export const LBC_CHART = "aws-load-balancer-controller";
+export const LBC_REPOSITORY = "https://aws.github.io/eks-charts";
+export const LBC_NAMESPACE = "kube-system";
+export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+/** The controller's webhook port (chart default webhookBindPort); the control plane calls it. */
+export const LBC_WEBHOOK_PORT = 9443;
+export const NGINX_CHART = "ingress-nginx";
+export const NGINX_REPOSITORY = "https://kubernetes.github.io/ingress-nginx";
+export const NGINX_NAMESPACE = "ingress-nginx";
+/** The IngressClass controller string the LB controller answers to. */
+export const ALB_CONTROLLER = "ingress.k8s.aws/alb";
+
+/** The agreed system node label; the component passes the Cluster's actual labels when index.ts gives them. */
+export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = { "eks-platform/node-role": "system" };
+export const CRITICAL_ADDONS_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } as const;
+
+export interface LoadBalancerControllerInputs<T> {
+    clusterName: T;
+    region: T;
+    vpcId: T;
+    config: IngressConfig;
+    /**
+     * False in calico-cni: pod addresses are not routable from the VPC, so load balancers target instances and the
+     * control plane reaches the webhook only on the host network.
+     */
+    podsRoutableFromVpc: boolean;
+    systemNodeSelector?: Readonly<Record<string, string>>;
+}
+
+/** Spread replicas over zones (best effort) and nodes (hard), matching the release's pods. */
+function topologySpread(matchLabels: Record<string, string>) {
+    return [
+        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels } },
+        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } },
+    ];
+}
+
+export function loadBalancerControllerValues<T>(i: LoadBalancerControllerInputs<T>): Record<string, unknown> {
+    const lbc = i.config.loadBalancerController;
+    const podLabels = { "app.kubernetes.io/name": LBC_CHART, "app.kubernetes.io/instance": LBC_CHART };
+    const values: Record<string, unknown> = {
+        // The nodes' IMDS hop limit is 1: pods cannot discover region and VPC themselves.
+        clusterName: i.clusterName,
+        region: i.region,
+        vpcId: i.vpcId,
+        replicaCount: lbc.replicas,
+        serviceAccount: { create: true, name: LBC_SERVICE_ACCOUNT },
+        // The chart renders the PDB only when replicaCount > 1.
+        podDisruptionBudget: { maxUnavailable: 1 },
+        topologySpreadConstraints: topologySpread(podLabels),
+        nodeSelector: { ...(i.systemNodeSelector ?? SYSTEM_NODE_SELECTOR) },
+        tolerations: [{ ...CRITICAL_ADDONS_TOLERATION }],
+        priorityClassName: "system-cluster-critical",
+        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        // The IngressClass and its params are Pulumi resources (createIngressClassResource off): the chart's
+        // IngressClassParams would skip webhook validation and could not carry the configured scheme reliably.
+        createIngressClassResource: false,
+        ingressClassParams: { create: false },
+        ingressClass: i.config.ingressClass.name,
+        defaultTargetType: i.podsRoutableFromVpc ? "ip" : "instance",
+        defaultLoadBalancerScheme: i.config.ingressClass.scheme,
+        enableServiceMutatorWebhook: true,
+    };
+    if (!i.podsRoutableFromVpc) {
+        // The EKS control plane cannot reach overlay pod addresses: the webhook must listen on the node.
+        values.hostNetwork = true;
+        values.dnsPolicy = "ClusterFirstWithHostNet";
+    }
+    return values;
+}
+
+export interface NginxInputs {
+    config: IngressConfig;
+    podsRoutableFromVpc: boolean;
+    systemNodeSelector?: Readonly<Record<string, string>>;
+}
+
+/** Annotations of the ingress-nginx Service that make the LB controller (not the in-tree controller) build an NLB. */
+export function nginxServiceAnnotations(scheme: IngressConfig["nginx"]["scheme"], podsRoutableFromVpc: boolean): Record<string, string> {
+    return {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": podsRoutableFromVpc ? "ip" : "instance",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
+        "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+    };
+}
+
+export function nginxValues(i: NginxInputs): Record<string, unknown> {
+    const nginx = i.config.nginx;
+    const podLabels = {
+        "app.kubernetes.io/name": NGINX_CHART,
+        "app.kubernetes.io/instance": NGINX_CHART,
+        "app.kubernetes.io/component": "controller",
+    };
+    return {
+        controller: {
+            replicaCount: nginx.replicas,
+            minAvailable: 1,
+            topologySpreadConstraints: topologySpread(podLabels),
+            nodeSelector: { "kubernetes.io/os": "linux", ...(i.systemNodeSelector ?? SYSTEM_NODE_SELECTOR) },
+            tolerations: [{ ...CRITICAL_ADDONS_TOLERATION }],
+            ingressClassResource: { name: "nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx" },
+            ingressClass: "nginx",
+            service: {
+                type: "LoadBalancer",
+                // Claimed by the LB controller explicitly; the in-tree cloud provider would make a Classic LB.
+                loadBalancerClass: "service.k8s.aws/nlb",
+                annotations: nginxServiceAnnotations(nginx.scheme, i.podsRoutableFromVpc),
+                // Preserve client addresses through the NLB (instance targets would SNAT them otherwise).
+                externalTrafficPolicy: "Local",
+            },
+            metrics: { enabled: true },
+            // The admission webhook is called by the control plane, which cannot reach overlay pod addresses.
+            admissionWebhooks: { enabled: i.podsRoutableFromVpc },
+            resources: { requests: { cpu: "100m", memory: "128Mi" } },
+        },
+    };
+}
+
+/** IngressClassParams (elbv2.k8s.aws/v1beta1): the scheme every Ingress of the class gets. */
+export function ingressClassParamsObject(config: IngressConfig) {
+    return {
+        apiVersion: "elbv2.k8s.aws/v1beta1",
+        kind: "IngressClassParams",
+        metadata: { name: config.ingressClass.name },
+        spec: { scheme: config.ingressClass.scheme, ipAddressType: "ipv4" },
+    };
+}
+
+/** The IngressClass served by the LB controller, pointing at its IngressClassParams. */
+export function ingressClassObject(config: IngressConfig) {
+    const annotations: Record<string, string> = config.ingressClass.default
+        ? { "ingressclass.kubernetes.io/is-default-class": "true" }
+        : {};
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "IngressClass",
+        metadata: { name: config.ingressClass.name, annotations },
+        spec: {
+            controller: ALB_CONTROLLER,
+            parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: config.ingressClass.name },
+        },
+    };
+}

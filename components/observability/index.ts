@@ -1,0 +1,213 @@
+// Observability: kube-prometheus-stack (Prometheus, Alertmanager, Grafana, node-exporter, kube-state-metrics),
+// scraping and dashboards for the platform's controllers, logs (Loki on S3 or CloudWatch Logs, shipped by Fluent
+// Bit) and the AWS-native add-ons (Container Insights, ADOT/X-Ray). Every part can be switched off per stack.
+import * as aws from "@pulumi/aws";
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { PlatformConfig } from "../../stacks/config";
+import { createAdot, createContainerInsights } from "./aws-native";
+import { DASHBOARD_LABEL, platformDashboards, platformServiceMonitors, type ScrapeTargets } from "./dashboards";
+import { createFluentBit, createLoki, type LogContext } from "./logs";
+import { CHART_REPOSITORIES, kubePrometheusStackValues, logParts, lokiUrl, MONITORING_NAMESPACE, NAMES } from "./values";
+
+export type ObservabilitySettings = PlatformConfig["observability"];
+
+export interface ObservabilityArgs {
+    clusterName: pulumi.Input<string>;
+    region: string;
+    /** Account and partition for IAM trust policies and bucket names; looked up when not given. */
+    accountId?: pulumi.Input<string>;
+    partition?: pulumi.Input<string>;
+    k8sProvider: kubernetes.Provider;
+    /** Every release waits for the system node group (and, when it has volumes, for the storage class). */
+    systemNodeGroup: pulumi.Resource;
+    defaultStorageClass: pulumi.Resource;
+    defaultStorageClassName: pulumi.Input<string>;
+    podIdentityAgent: pulumi.Resource;
+    /** Protect the S3 buckets and the log group from deletion (config.cluster.protect; true in prod). */
+    protect: boolean;
+    config: ObservabilitySettings;
+    /** Platform controllers to scrape and chart (their namespaces). */
+    scrapeTargets?: ScrapeTargets;
+    /** IngressClass for Grafana's Ingress (grafana.ingressHost), and the controller that serves it. */
+    ingressClassName?: string;
+    ingressController?: pulumi.Resource;
+}
+
+export class Observability extends pulumi.ComponentResource {
+    readonly namespace?: pulumi.Output<string>;
+    readonly kubePrometheusStack?: kubernetes.helm.v3.Release;
+    readonly loki?: kubernetes.helm.v3.Release;
+    readonly fluentBit?: kubernetes.helm.v3.Release;
+    readonly grafanaAdminSecretName?: pulumi.Output<string>;
+    /** How to reach Grafana: the Ingress URL, or the port-forward command. */
+    readonly grafanaAccess?: pulumi.Output<string>;
+    readonly lokiBucketNames?: pulumi.Output<string[]>;
+    readonly containerLogGroupName?: pulumi.Output<string>;
+
+    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:observability:Observability", name, {}, opts);
+        const cfg = args.config;
+        const parts = logParts(cfg.logs);
+        const inCluster = cfg.prometheus.enabled || parts.fluentBit;
+        const k8s = { parent: this, provider: args.k8sProvider };
+
+        const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const partition = args.partition ?? aws.getPartitionOutput({}, { parent: this }).partition;
+        const nodeDependencies = [args.systemNodeGroup];
+        const storageDependencies = [args.defaultStorageClass];
+
+        let namespace: pulumi.Output<string> | undefined;
+        if (inCluster) {
+            const ns = new kubernetes.core.v1.Namespace(
+                `${name}-namespace`,
+                { metadata: { name: MONITORING_NAMESPACE, labels: { "eks-platform/component": "observability" } } },
+                k8s,
+            );
+            namespace = ns.metadata.name;
+            this.namespace = namespace;
+        }
+
+        // --- metrics, alerts and Grafana
+        let monitoringRelease: kubernetes.helm.v3.Release | undefined;
+        if (cfg.prometheus.enabled && namespace) {
+            const releaseDependencies: pulumi.Resource[] = [...nodeDependencies, ...storageDependencies];
+            let adminSecretName: pulumi.Output<string> = pulumi.output(NAMES.grafanaAdminSecret);
+            if (cfg.grafana.enabled) {
+                const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
+                const adminSecret = new kubernetes.core.v1.Secret(
+                    `${name}-grafana-admin`,
+                    {
+                        metadata: { name: NAMES.grafanaAdminSecret, namespace },
+                        type: "Opaque",
+                        // RandomPassword.result is a secret Output: encrypted in state, "[secret]" in the plan.
+                        stringData: { "admin-user": "admin", "admin-password": password.result },
+                    },
+                    k8s,
+                );
+                adminSecretName = adminSecret.metadata.name;
+                releaseDependencies.push(adminSecret);
+                this.grafanaAdminSecretName = adminSecretName;
+                if (cfg.grafana.ingressHost && args.ingressController) releaseDependencies.push(args.ingressController);
+            }
+            const ingressHost = cfg.grafana.ingressHost;
+            const ingressClassName = args.ingressClassName ?? "alb";
+            const alertmanager = { enabled: cfg.alertmanager.enabled, replicas: cfg.alertmanager.replicas };
+            const prometheus = { ...cfg.prometheus, requests: { ...cfg.prometheus.requests } };
+            monitoringRelease = new kubernetes.helm.v3.Release(
+                `${name}-kube-prometheus-stack`,
+                {
+                    name: NAMES.kubePrometheusStackRelease,
+                    chart: CHART_REPOSITORIES.kubePrometheusStack.chart,
+                    version: cfg.prometheus.chartVersion,
+                    repositoryOpts: { repo: CHART_REPOSITORIES.kubePrometheusStack.repo },
+                    namespace,
+                    values: pulumi.all([args.defaultStorageClassName, adminSecretName]).apply(([storageClassName, secretName]) =>
+                        kubePrometheusStackValues({
+                            storageClassName,
+                            prometheus,
+                            alertmanager,
+                            grafana: {
+                                enabled: cfg.grafana.enabled,
+                                adminSecretName: secretName,
+                                ingress: ingressHost ? { host: ingressHost, ingressClassName } : undefined,
+                                lokiUrl: parts.loki ? lokiUrl() : undefined,
+                            },
+                        }),
+                    ),
+                    timeout: 900,
+                },
+                { ...k8s, dependsOn: releaseDependencies },
+            );
+            this.kubePrometheusStack = monitoringRelease;
+            if (cfg.grafana.enabled) {
+                this.grafanaAccess = ingressHost
+                    ? pulumi.output(`https://${ingressHost}`)
+                    : pulumi.output(`kubectl -n ${MONITORING_NAMESPACE} port-forward svc/${NAMES.grafanaService} 3000:80`);
+            }
+            this.createPlatformScraping(name, args, namespace, monitoringRelease, cfg.grafana.enabled);
+        }
+
+        // --- logs
+        if (parts.fluentBit && namespace) {
+            const ctx: LogContext = {
+                name,
+                parent: this,
+                k8sProvider: args.k8sProvider,
+                namespace,
+                clusterName: args.clusterName,
+                region: args.region,
+                accountId,
+                partition,
+                storageClassName: args.defaultStorageClassName,
+                nodeDependencies,
+                storageDependencies,
+                podIdentityAgent: args.podIdentityAgent,
+                monitoringRelease,
+                grafanaEnabled: cfg.grafana.enabled,
+                protect: args.protect,
+            };
+            if (parts.loki) {
+                const loki = createLoki(ctx, { ...cfg.loki, requests: { ...cfg.loki.requests } });
+                this.loki = loki.release;
+                this.lokiBucketNames = pulumi.all(loki.buckets.map((b) => b.bucket.bucket));
+                this.fluentBit = createFluentBit(ctx, cfg.fluentBit, { kind: "loki", loki }).release;
+            } else {
+                const fluentBit = createFluentBit(ctx, cfg.fluentBit, { kind: "cloudwatch", retentionDays: cfg.cloudwatch.retentionDays });
+                this.fluentBit = fluentBit.release;
+                this.containerLogGroupName = fluentBit.logGroup?.name;
+            }
+        }
+
+        // --- AWS-native add-ons
+        const addonContext = {
+            name,
+            parent: this,
+            clusterName: args.clusterName,
+            accountId,
+            partition,
+            podIdentityAgent: args.podIdentityAgent,
+            nodeDependencies,
+        };
+        if (cfg.containerInsights.enabled) createContainerInsights(addonContext, cfg.containerInsights.version, parts.fluentBit);
+        if (cfg.adot.enabled) createAdot(addonContext, cfg.adot.version);
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            grafanaAdminSecretName: this.grafanaAdminSecretName,
+            grafanaAccess: this.grafanaAccess,
+            lokiBucketNames: this.lokiBucketNames,
+            containerLogGroupName: this.containerLogGroupName,
+        });
+    }
+
+    /** ServiceMonitors and dashboards for Karpenter and the load balancer controller (CRDs come with the release). */
+    private createPlatformScraping(
+        name: string,
+        args: ObservabilityArgs,
+        namespace: pulumi.Output<string>,
+        release: kubernetes.helm.v3.Release,
+        grafanaEnabled: boolean,
+    ): void {
+        const targets = args.scrapeTargets ?? {};
+        const opts = { parent: this, provider: args.k8sProvider, dependsOn: [release] };
+        for (const [target, spec] of Object.entries(platformServiceMonitors(targets))) {
+            new kubernetes.apiextensions.CustomResource(
+                `${name}-${target}-servicemonitor`,
+                { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: target, namespace }, spec },
+                opts,
+            );
+        }
+        const dashboards = platformDashboards(targets);
+        if (grafanaEnabled && Object.keys(dashboards).length > 0) {
+            const data: Record<string, string> = {};
+            for (const [file, model] of Object.entries(dashboards)) data[file] = JSON.stringify(model);
+            new kubernetes.core.v1.ConfigMap(
+                `${name}-platform-dashboards`,
+                { metadata: { name: "platform-dashboards", namespace, labels: { ...DASHBOARD_LABEL } }, data },
+                opts,
+            );
+        }
+    }
+}

@@ -27,7 +27,12 @@ const tagsSchema = z
     )
     .superRefine((tags, ctx) => {
         for (const key of REQUIRED_TAG_KEYS) {
-            if (!(key in tags)) ctx.addIssue({ code: "custom", path: [key], message: `is required: every stack tags its resources with ${REQUIRED_TAG_KEYS.join(" and ")}` });
+            if (!(key in tags))
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    message: `is required: every stack tags its resources with ${REQUIRED_TAG_KEYS.join(" and ")}`,
+                });
         }
     });
 
@@ -52,7 +57,11 @@ export type CniConfig = ParsedKeys["eks-platform:cni"];
 export type IngressConfig = ParsedKeys["eks-platform:ingress"];
 export type ObservabilityConfig = ParsedKeys["eks-platform:observability"];
 
-type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends (infer E)[]
+    ? readonly DeepReadonly<E>[]
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
 
 export type PlatformConfig = DeepReadonly<{
     project: string;
@@ -160,14 +169,20 @@ function problemsOf(error: z.ZodError, input: unknown): ConfigProblem[] {
         if (issue.code === "unrecognized_keys") {
             for (const key of issue.keys) {
                 const path = [...issue.path, key];
-                problems.push({ path: formatPath(path), value: describe(valueAt(input, path)), rule: "is not a known setting (check the spelling against the README's settings table)" });
+                problems.push({
+                    path: formatPath(path),
+                    value: describe(valueAt(input, path)),
+                    rule: "is not a known setting (check the spelling against the README's settings table)",
+                });
             }
             continue;
         }
         const value = valueAt(input, issue.path);
         let rule = issue.message;
-        if (issue.code === "invalid_type" && value === undefined) rule = rule.startsWith("Invalid input") ? `is required (expected ${issue.expected})` : rule;
-        else if (issue.code === "invalid_type" && rule.startsWith("Invalid input")) rule = `must be ${issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}`;
+        if (issue.code === "invalid_type" && value === undefined)
+            rule = rule.startsWith("Invalid input") ? `is required (expected ${issue.expected})` : rule;
+        else if (issue.code === "invalid_type" && rule.startsWith("Invalid input"))
+            rule = `must be ${issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}`;
         else if (issue.code === "invalid_union" && rule === "Invalid input") rule = "is not a valid value";
         problems.push({ path: formatPath(issue.path), value: describe(value), rule });
     }
@@ -198,7 +213,8 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
     const parsed = platformSchema.safeParse(input);
     const problems = parsed.success ? [] : problemsOf(parsed.error, input);
     if (parsed.success) {
-        for (const p of crossSectionRules(parsed.data, stack)) problems.push({ ...p, value: describe(valueAt(input, p.pathParts)), path: formatPath(p.pathParts) });
+        for (const p of crossSectionRules(parsed.data, stack))
+            problems.push({ ...p, value: describe(valueAt(input, p.pathParts)), path: formatPath(p.pathParts) });
     }
     if (!parsed.success || problems.length > 0) throw new ConfigError(stack, problems);
 

@@ -33,11 +33,9 @@ export const cidrWithPrefix = (min: number, max: number) =>
 export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
-export const logRetentionDays = z
-    .number()
-    .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-        message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-    });
+export const logRetentionDays = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+    message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+});
 
 /** A Helm chart version: exact semver, never a range, so every release is pinned. */
 export const chartVersion = z
@@ -45,9 +43,7 @@ export const chartVersion = z
     .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be an exact chart version such as 1.14.1 (no ranges)");
 
 /** An EKS add-on version as `aws eks describe-addon-versions` lists it. */
-export const addonVersion = z
-    .string()
-    .regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "must be an EKS add-on version such as v1.19.2-eksbuild.1");
+export const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "must be an EKS add-on version such as v1.19.2-eksbuild.1");
 
 /** A Kubernetes resource quantity (cpu "1000", "500m"; memory "1000Gi"). */
 export const quantity = z
@@ -55,9 +51,7 @@ export const quantity = z
     .regex(/^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, "must be a Kubernetes quantity such as 500m, 4 or 16Gi");
 
 /** A Go duration as Karpenter accepts it (e.g. 30s, 5m, 720h, 1h30m). */
-export const goDuration = z
-    .string()
-    .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "must be a duration such as 30s, 5m or 720h");
+export const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "must be a duration such as 30s, 5m or 720h");
 
 /** A Kubernetes label key or value, or a taint key (qualified name). */
 export const labelKey = z

@@ -3,20 +3,26 @@
 // (--diff BASE.json). No AWS credentials, no Pulumi CLI, no network.
 import * as fs from "node:fs";
 import { ConfigError } from "../stacks/config";
-import { planStack, type PlanResult } from "../tests/mocks";
+import { checkPlan } from "../policy/cli";
+import { planStack, platformConfigFor, type PlanResult } from "../tests/mocks";
 import { diffPlans, formatDiff, formatTree } from "./lib/plan-format";
 import { parseArgs } from "./lib/args";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.json] [--config-file FILE] [--quiet]
+const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.json] [--config-file FILE] [--quiet] [--strict] [--policy=false]
   --stack NAME         the stack whose stacks/Pulumi.<name>.yaml is planned (required)
   --json FILE          also write the plan as JSON ({ project, stack, resources, outputs })
   --diff BASE.json     print what changed against a saved plan (added, removed, changed input paths)
   --config-file FILE   read this stack file instead of stacks/Pulumi.<name>.yaml
   --quiet              print only the summary line
-  --timings            print where the time went (module loading, the program, serialisation) as JSON`;
+  --timings            print where the time went (module loading, the program, serialisation) as JSON
+  --policy=false       skip the offline policy run (on by default: policy/config/<env>.json levels)
+  --strict             exit 1 when the policy pack finds a mandatory violation`;
 
 export async function main(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, { strings: ["stack", "json", "diff", "config-file"], booleans: ["quiet", "help", "timings"] });
+    const args = parseArgs(argv, {
+        strings: ["stack", "json", "diff", "config-file"],
+        booleans: ["quiet", "help", "timings", "policy", "strict"],
+    });
     if (args.help) {
         console.log(USAGE);
         return 0;
@@ -55,7 +61,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(
         `plan ${plan.project}/${plan.stack}: ${plan.resources.length} resources in ${ms.toFixed(0)} ms${args.json ? `, written to ${args.json}` : ""}`,
     );
-    return 0;
+    if (args.policy === false) return 0;
+    // The policy pack over the planned resources, at the stack's environment's enforcement levels.
+    const environment = platformConfigFor({ stack, file: args["config-file"] }).environment;
+    const policy = await checkPlan(plan, { environment, strict: args.strict });
+    console.log(args.quiet ? (policy.report.split("\n").pop() ?? "") : policy.report);
+    return policy.exitCode;
 }
 
 main(process.argv.slice(2)).then(

@@ -104,7 +104,14 @@ export function platformConfigFor(source: StackSource | string): PlatformConfig 
 // ---------------------------------------------------------------------------------------------------------------
 // Mock outputs
 
+// Ids and generated names derive from the resource's type and name, never from registration order (which varies
+// between runs), so two plans of the same program are identical and `--diff` shows only real changes.
 let counter = 0;
+function seedFrom(text: string): number {
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+    return h % 1_000_000;
+}
 const hex = (n: number, len: number) => n.toString(16).padStart(len, "0").slice(-len);
 const nextId = (prefix: string) => `${prefix}-${hex(++counter * 2654435761, 17)}`;
 
@@ -188,6 +195,7 @@ const standInNames = new Set<string>();
 
 /** Per-type outputs a real provider computes; anything not listed echoes its inputs with an id and a name. */
 export function mockOutputs(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+    counter = seedFrom(`${type}::${name}`);
     const n = str(inputs.name, `${name}-${hex(counter + 1, 7)}`);
     const base = { ...inputs, name: n };
     switch (type) {
@@ -202,7 +210,16 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
         }
         case "aws:ec2/vpc:Vpc": {
             const id = nextId("vpc");
-            return { id, state: { ...base, arn: arn("ec2", `vpc/${id}`), defaultSecurityGroupId: nextId("sg"), mainRouteTableId: nextId("rtb"), ownerId: MOCK_ACCOUNT_ID } };
+            return {
+                id,
+                state: {
+                    ...base,
+                    arn: arn("ec2", `vpc/${id}`),
+                    defaultSecurityGroupId: nextId("sg"),
+                    mainRouteTableId: nextId("rtb"),
+                    ownerId: MOCK_ACCOUNT_ID,
+                },
+            };
         }
         case "aws:ec2/subnet:Subnet": {
             const id = nextId("subnet");
@@ -217,20 +234,40 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
             return { id, state: { ...base, arn: arn("ec2", `launch-template/${id}`), latestVersion: 1, defaultVersion: 1 } };
         }
         case "aws:ec2/eip:Eip":
-            return { id: nextId("eipalloc"), state: { ...base, publicIp: `198.18.${counter % 250}.${(counter * 7) % 250}`, allocationId: nextId("eipalloc") } };
+            return {
+                id: nextId("eipalloc"),
+                state: { ...base, publicIp: `198.18.${counter % 250}.${(counter * 7) % 250}`, allocationId: nextId("eipalloc") },
+            };
         case "aws:ec2/internetGateway:InternetGateway":
         case "aws:ec2/natGateway:NatGateway":
         case "aws:ec2/routeTable:RouteTable":
         case "aws:ec2/vpcEndpoint:VpcEndpoint":
         case "aws:ec2/flowLog:FlowLog": {
-            const prefix = { InternetGateway: "igw", NatGateway: "nat", RouteTable: "rtb", VpcEndpoint: "vpce", FlowLog: "fl" }[type.split(":").pop() ?? ""] ?? "res";
+            const prefix =
+                { InternetGateway: "igw", NatGateway: "nat", RouteTable: "rtb", VpcEndpoint: "vpce", FlowLog: "fl" }[
+                    type.split(":").pop() ?? ""
+                ] ?? "res";
             const id = nextId(prefix);
             return { id, state: { ...base, arn: arn("ec2", `${prefix}/${id}`) } };
         }
         case "aws:iam/role:Role":
-            return { id: n, state: { ...base, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role/${n}`, uniqueId: `AROA${hex(counter, 17).toUpperCase()}` } };
+            return {
+                id: n,
+                state: {
+                    ...base,
+                    arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role/${n}`,
+                    uniqueId: `AROA${hex(counter, 17).toUpperCase()}`,
+                },
+            };
         case "aws:iam/policy:Policy":
-            return { id: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:policy/${n}`, state: { ...base, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:policy/${n}`, policyId: `ANPA${hex(counter, 17).toUpperCase()}` } };
+            return {
+                id: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:policy/${n}`,
+                state: {
+                    ...base,
+                    arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:policy/${n}`,
+                    policyId: `ANPA${hex(counter, 17).toUpperCase()}`,
+                },
+            };
         case "aws:iam/instanceProfile:InstanceProfile":
             return { id: n, state: { ...base, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:instance-profile/${n}` } };
         case "aws:kms/key:Key": {
@@ -240,7 +277,10 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
         case "aws:kms/alias:Alias":
             return { id: str(inputs.name, `alias/${n}`), state: { ...inputs, arn: arn("kms", str(inputs.name, `alias/${n}`)) } };
         case "aws:sqs/queue:Queue":
-            return { id: `https://sqs.${mockState.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${n}`, state: { ...base, arn: arn("sqs", n), url: `https://sqs.${mockState.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${n}` } };
+            return {
+                id: `https://sqs.${mockState.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${n}`,
+                state: { ...base, arn: arn("sqs", n), url: `https://sqs.${mockState.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${n}` },
+            };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { id: n, state: { ...base, arn: arn("logs", `log-group:${n}`) } };
         case "aws:cloudwatch/eventRule:EventRule":
@@ -248,16 +288,47 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2": {
             const bucket = str(inputs.bucket, n);
-            return { id: bucket, state: { ...base, bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${mockState.region}.amazonaws.com` } };
+            return {
+                id: bucket,
+                state: {
+                    ...base,
+                    bucket,
+                    arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`,
+                    bucketRegionalDomainName: `${bucket}.s3.${mockState.region}.amazonaws.com`,
+                },
+            };
         }
         case "aws:eks/cluster:Cluster":
-            return { id: n, state: { ...base, arn: arn("eks", `cluster/${n}`), endpoint: `https://${hex(counter, 32).toUpperCase()}.gr7.${mockState.region}.eks.amazonaws.com`, certificateAuthority: { data: "TU9DSw==" }, identities: [{ oidcs: [{ issuer: `https://oidc.eks.${mockState.region}.amazonaws.com/id/MOCK` }] }], status: "ACTIVE" } };
+            return {
+                id: n,
+                state: {
+                    ...base,
+                    arn: arn("eks", `cluster/${n}`),
+                    endpoint: `https://${hex(counter, 32).toUpperCase()}.gr7.${mockState.region}.eks.amazonaws.com`,
+                    certificateAuthority: { data: "TU9DSw==" },
+                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${mockState.region}.amazonaws.com/id/MOCK` }] }],
+                    status: "ACTIVE",
+                },
+            };
         case "aws:eks/addon:Addon":
-            return { id: `${mockState.clusterName}:${str(inputs.addonName, n)}`, state: { ...base, arn: arn("eks", `addon/${mockState.clusterName}/${str(inputs.addonName, n)}/${hex(counter, 8)}`) } };
+            return {
+                id: `${mockState.clusterName}:${str(inputs.addonName, n)}`,
+                state: { ...base, arn: arn("eks", `addon/${mockState.clusterName}/${str(inputs.addonName, n)}/${hex(counter, 8)}`) },
+            };
         case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
-            return { id: nextId("a"), state: { ...base, associationArn: arn("eks", `podidentityassociation/${mockState.clusterName}/${nextId("a")}`), associationId: nextId("a") } };
+            return {
+                id: nextId("a"),
+                state: {
+                    ...base,
+                    associationArn: arn("eks", `podidentityassociation/${mockState.clusterName}/${nextId("a")}`),
+                    associationId: nextId("a"),
+                },
+            };
         case "aws:eks/accessEntry:AccessEntry":
-            return { id: `${mockState.clusterName}:${str(inputs.principalArn, n)}`, state: { ...base, accessEntryArn: arn("eks", `access-entry/${mockState.clusterName}/${hex(counter, 8)}`) } };
+            return {
+                id: `${mockState.clusterName}:${str(inputs.principalArn, n)}`,
+                state: { ...base, accessEntryArn: arn("eks", `access-entry/${mockState.clusterName}/${hex(counter, 8)}`) },
+            };
         case "random:index/randomPassword:RandomPassword":
             return { id: n, state: { ...inputs, result: "mock-password-not-a-secret" } };
         case "pulumi:providers:kubernetes":
@@ -289,11 +360,21 @@ export function mockCall(token: string, inputs: Record<string, unknown>): Record
             };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role/ci-deployer`, userId: "AROAMOCK:ci", id: MOCK_ACCOUNT_ID };
+            return {
+                accountId: MOCK_ACCOUNT_ID,
+                arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role/ci-deployer`,
+                userId: "AROAMOCK:ci",
+                id: MOCK_ACCOUNT_ID,
+            };
         case "aws:index/getPartition:getPartition":
             return { partition: MOCK_PARTITION, dnsSuffix: "amazonaws.com", id: MOCK_PARTITION, reverseDnsPrefix: "com.amazonaws" };
         case "aws:index/getRegion:getRegion":
-            return { name: mockState.region, region: mockState.region, id: mockState.region, endpoint: `ec2.${mockState.region}.amazonaws.com` };
+            return {
+                name: mockState.region,
+                region: mockState.region,
+                id: mockState.region,
+                endpoint: `ec2.${mockState.region}.amazonaws.com`,
+            };
         default: {
             const message = `mock runtime: unmocked call ${token}(${JSON.stringify(inputs)}): add it to tests/mocks.ts mockCall`;
             // An error thrown here reaches the program with an empty message, so say it first.
@@ -359,7 +440,11 @@ export class Recorder {
     one(type: string, name?: string): PlannedResource {
         const found = this.byType(type).filter((r) => name === undefined || r.name === name);
         if (found.length !== 1) {
-            throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${this.byType(type).map((r) => r.name).join(", ")}`);
+            throw new Error(
+                `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${this.byType(type)
+                    .map((r) => r.name)
+                    .join(", ")}`,
+            );
         }
         return found[0] as PlannedResource;
     }
@@ -473,15 +558,35 @@ async function resolveOutput(value: unknown): Promise<unknown> {
 }
 
 /**
+ * The plan of a shipped stack, unmodified, as `npm run plan -- --json` wrote it at the start of this test run
+ * (tests/global-setup.ts): cheap to share between test files, each of which would otherwise run the program again.
+ */
+export function sharedPlan(stack: string): PlanResult {
+    const file = path.join(REPO_ROOT, ".cache", "plans", `${stack}.json`);
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: vitest's globalSetup (tests/global-setup.ts) writes it`);
+    return JSON.parse(fs.readFileSync(file, "utf8")) as PlanResult;
+}
+
+/** A Recorder over a saved plan's resources, for its lookups and dependency checks. */
+export function recorderOf(plan: PlanResult): Recorder {
+    const recorder = new Recorder();
+    recorder.resources.push(...plan.resources);
+    return recorder;
+}
+
+/**
  * Runs the whole program (`index.ts`) for a stack under the mock runtime and returns every resource it declares
  * with its inputs and dependency edges, and its stack outputs. One call per process: Pulumi's state is global.
  */
-export async function planStack(source: StackSource | string, loadProgram: () => Record<string, unknown> = () => require("../index") as Record<string, unknown>): Promise<PlanResult> {
+export async function planStack(
+    source: StackSource | string,
+    loadProgram: () => Promise<Record<string, unknown>> = async () => (await import("../index")) as Record<string, unknown>,
+): Promise<PlanResult> {
     const s = typeof source === "string" ? { stack: source } : source;
     const { recorder } = setupMocks(s);
     let exported: Record<string, unknown> = {};
     await pulumi.runtime.runInPulumiStack(async () => {
-        exported = loadProgram();
+        exported = await loadProgram();
         return undefined;
     });
     await settle();

@@ -116,6 +116,7 @@ const observability = new Observability(
         scrapeTargets: { karpenter: { namespace: config.karpenter.namespace }, loadBalancerController: { namespace: "kube-system" } },
         ingressClassName: config.ingress.ingressClass.name,
         ingressController: ingress.controllerRelease,
+        vpcCidr: network.vpcCidr,
     },
     providers,
 );
@@ -126,8 +127,12 @@ if (config.cni.baselinePolicies) {
         mode: config.cni.mode,
         k8sProvider: cluster.k8sProvider,
         apiServerCidrs: [network.vpcCidr],
-        namespaces: [...ingress.namespaceTraffic],
-        dependsOn: [...cni.policyReady, ...(ingress.nginxNamespace ? [ingress.nginxNamespace] : [])],
+        namespaces: [...ingress.namespaceTraffic, ...observability.namespaceTraffic],
+        dependsOn: [
+            ...cni.policyReady,
+            ...(ingress.nginxNamespace ? [ingress.nginxNamespace] : []),
+            ...(observability.namespaceResource ? [observability.namespaceResource] : []),
+        ],
     });
 }
 

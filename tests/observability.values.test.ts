@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { monitoringNamespaceTraffic } from "../components/observability";
 import { adotConfiguration, containerInsightsConfiguration } from "../components/observability/aws-native";
 import { dashboard, KARPENTER_PANELS, platformDashboards, platformServiceMonitors } from "../components/observability/dashboards";
 import {
@@ -242,3 +243,20 @@ describe.skipIf(!fs.existsSync(REFERENCE))("values conform to the pinned charts"
     });
 });
 if (!fs.existsSync(REFERENCE)) console.warn(`observability conformance skipped: no chart reference values at ${REFERENCE}`);
+
+describe("monitoring namespace traffic (baseline network policy)", () => {
+    it("lets Prometheus scrape every namespace and the nodes, and the control plane call the operator's webhook", () => {
+        const t = monitoringNamespaceTraffic({ vpcCidr: "10.10.0.0/16", grafanaIngress: false });
+        expect(t.namespace).toBe("monitoring");
+        expect(t.withinNamespace).toBe(true);
+        expect(t.kubeApi).toBe(true);
+        expect(t.egress).toContainEqual({ name: "scrape-pods", namespaces: ["*"] });
+        expect(t.egress).toContainEqual({ name: "scrape-nodes", cidrs: ["10.10.0.0/16"], ports: [{ port: 9100 }, { port: 10250 }] });
+        expect(t.ingress).toEqual([{ name: "operator-webhook", cidrs: ["10.10.0.0/16"], ports: [{ port: 10250 }] }]);
+    });
+
+    it("opens Grafana's port to the VPC (the ALB) only when Grafana has an Ingress", () => {
+        const t = monitoringNamespaceTraffic({ vpcCidr: "10.30.0.0/16", grafanaIngress: true });
+        expect(t.ingress).toContainEqual({ name: "grafana-alb", cidrs: ["10.30.0.0/16"], ports: [{ port: 3000 }] });
+    });
+});

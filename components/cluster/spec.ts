@@ -10,7 +10,7 @@ type ClusterSettings = PlatformConfig["cluster"];
 export const SYSTEM_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
 /** The same taint as pods tolerate it. */
 export const SYSTEM_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists" } as const;
-export const SYSTEM_NODE_LABELS = { "eks-platform/node-group": "system" } as const;
+export { SYSTEM_NODE_LABELS } from "../lib/contracts";
 
 /** The AWS partition of a region (ARNs are built without a lookup, so they are plain strings in the plan). */
 export function partitionOf(region: string): "aws" | "aws-cn" | "aws-us-gov" {

@@ -5,34 +5,9 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CniMode } from "../../stacks/schema/cni";
+import type { NamespaceTraffic, PortSpec, TrafficRule } from "../lib/contracts";
 
-export interface PortSpec {
-    port: number;
-    protocol?: "TCP" | "UDP";
-}
-
-/** One allowed flow to (ingress) or from (egress) a namespace's pods. Peers are ORed; an empty peer list is invalid. */
-export interface TrafficRule {
-    /** Why the flow exists: becomes the policy's name suffix and a comment annotation. */
-    name: string;
-    /** Peers: pods of these namespaces ("*" for every namespace). */
-    namespaces?: string[];
-    /** Peers: these CIDRs (load balancers, the control plane's ENIs in the VPC, 0.0.0.0/0 for AWS APIs). */
-    cidrs?: string[];
-    /** Ports on the destination; all ports when absent. */
-    ports?: PortSpec[];
-}
-
-/** What one namespace's pods need; everything else is denied once the baseline applies. */
-export interface NamespaceTraffic {
-    namespace: string;
-    /** Pods of the namespace may talk to each other (multi-component add-ons such as Loki or Prometheus). */
-    withinNamespace: boolean;
-    /** Egress to the Kubernetes API server (controllers, operators). */
-    kubeApi: boolean;
-    ingress: TrafficRule[];
-    egress: TrafficRule[];
-}
+export type { NamespaceTraffic, PortSpec, TrafficRule } from "../lib/contracts";
 
 export type PolicyBackend = "kubernetes" | "calico";
 

@@ -2,16 +2,14 @@
 // component creates itself (Installation, APIServer), so they are visible in the plan and checked against the
 // operator's CRD. Pure functions; see docs/cni.md for the modes.
 import type { CniConfig } from "../../stacks/config";
+import { SYSTEM_NODE_LABELS } from "../lib/contracts";
 
 export const CALICO_CHART = "tigera-operator";
 export const CALICO_REPOSITORY = "https://docs.tigera.io/calico/charts";
 export const CALICO_NAMESPACE = "tigera-operator";
 
-/**
- * The system nodes' label as agreed in the component contract; index.ts passes the Cluster's actual labels
- * (`systemNodeSelector`) so the two cannot drift.
- */
-export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = { "eks-platform/node-role": "system" };
+/** The system nodes' labels (components/lib/contracts.ts), the single definition the Cluster labels its nodes with. */
+export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = SYSTEM_NODE_LABELS;
 /** The taint of the system node group: only critical add-ons tolerate it. */
 export const CRITICAL_ADDONS_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } as const;
 

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IngressConfig } from "../../stacks/config";
 import { podIdentityRole } from "../lib/iam";
 import { loadBalancerControllerPolicy } from "./iam";
+import type { NamespaceTraffic } from "../lib/contracts";
 import {
     ingressClassObject,
     ingressClassParamsObject,
@@ -52,14 +53,6 @@ export interface IngressArgs {
     metricsScrapers?: string[];
 }
 
-/** A namespace's traffic for the baseline policies (structurally NamespaceTraffic of components/cni). */
-export interface IngressNamespaceTraffic {
-    namespace: string;
-    withinNamespace: boolean;
-    kubeApi: boolean;
-    ingress: { name: string; namespaces?: string[]; cidrs?: string[]; ports?: { port: number; protocol?: "TCP" | "UDP" }[] }[];
-    egress: { name: string; namespaces?: string[]; cidrs?: string[]; ports?: { port: number; protocol?: "TCP" | "UDP" }[] }[];
-}
 
 export class Ingress extends pulumi.ComponentResource {
     /** Anything that creates load balancers (Ingresses, LoadBalancer Services) must depend on this. */
@@ -70,7 +63,7 @@ export class Ingress extends pulumi.ComponentResource {
     readonly nginxRelease?: kubernetes.helm.v3.Release;
     readonly nginxNamespace?: kubernetes.core.v1.Namespace;
     /** Traffic of the namespaces this component creates, for the baseline policies (index.ts passes it on). */
-    readonly namespaceTraffic: IngressNamespaceTraffic[] = [];
+    readonly namespaceTraffic: NamespaceTraffic[] = [];
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:ingress:Ingress", name, {}, opts);

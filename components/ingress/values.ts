@@ -2,6 +2,7 @@
 // the cluster name or VPC id are passed through untouched: `T` is string in tests, pulumi.Input<string> in the
 // component). Value names follow the charts' values.yaml: aws-load-balancer-controller 3.5.0, ingress-nginx 4.13.
 import type { IngressConfig } from "../../stacks/config";
+import { SYSTEM_NODE_LABELS } from "../lib/contracts";
 
 export const LBC_CHART = "aws-load-balancer-controller";
 export const LBC_REPOSITORY = "https://aws.github.io/eks-charts";
@@ -15,8 +16,8 @@ export const NGINX_NAMESPACE = "ingress-nginx";
 /** The IngressClass controller string the LB controller answers to. */
 export const ALB_CONTROLLER = "ingress.k8s.aws/alb";
 
-/** The agreed system node label; the component passes the Cluster's actual labels when index.ts gives them. */
-export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = { "eks-platform/node-role": "system" };
+/** The system nodes' labels (components/lib/contracts.ts), the single definition the Cluster labels its nodes with. */
+export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = SYSTEM_NODE_LABELS;
 export const CRITICAL_ADDONS_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } as const;
 
 export interface LoadBalancerControllerInputs<T> {

@@ -44,3 +44,40 @@ export interface ClusterOutputs {
     /** The EKS Pod Identity agent add-on: every PodIdentityAssociation's pods need it running. */
     podIdentityAgent: pulumi.Resource;
 }
+
+/**
+ * The labels of the system node group's nodes (tainted CriticalAddonsOnly=true:NoSchedule): controllers that must run
+ * there select them. One definition, so the node group and every selector cannot drift apart.
+ */
+export const SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { "eks-platform/node-group": "system" };
+
+export interface PortSpec {
+    port: number;
+    protocol?: "TCP" | "UDP";
+}
+
+/** One allowed flow to (ingress) or from (egress) a namespace's pods. Peers are ORed; an empty peer list is invalid. */
+export interface TrafficRule {
+    /** Why the flow exists: becomes the policy's name suffix and a comment annotation. */
+    name: string;
+    /** Peers: pods of these namespaces ("*" for every namespace). */
+    namespaces?: string[];
+    /** Peers: these CIDRs (load balancers, the control plane's ENIs in the VPC, 0.0.0.0/0 for AWS APIs). */
+    cidrs?: string[];
+    /** Ports on the destination; all ports when absent. */
+    ports?: PortSpec[];
+}
+
+/**
+ * What one namespace's pods need; everything else is denied once the baseline network policy applies. Each component
+ * that creates a namespace declares its traffic; index.ts hands them all to the CNI's NetworkBaseline.
+ */
+export interface NamespaceTraffic {
+    namespace: string;
+    /** Pods of the namespace may talk to each other (multi-component add-ons such as Loki or Prometheus). */
+    withinNamespace: boolean;
+    /** Egress to the Kubernetes API server (controllers, operators). */
+    kubeApi: boolean;
+    ingress: TrafficRule[];
+    egress: TrafficRule[];
+}

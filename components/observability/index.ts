@@ -6,12 +6,39 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { PlatformConfig } from "../../stacks/config";
+import type { NamespaceTraffic } from "../lib/contracts";
 import { createAdot, createContainerInsights } from "./aws-native";
 import { DASHBOARD_LABEL, platformDashboards, platformServiceMonitors, type ScrapeTargets } from "./dashboards";
 import { createFluentBit, createLoki, type LogContext } from "./logs";
 import { CHART_REPOSITORIES, kubePrometheusStackValues, logParts, lokiUrl, MONITORING_NAMESPACE, NAMES } from "./values";
 
 export type ObservabilitySettings = PlatformConfig["observability"];
+
+/**
+ * The monitoring namespace's traffic for the baseline network policy: its parts talk to each other (Grafana to
+ * Prometheus and Loki, Fluent Bit to Loki), Prometheus scrapes every namespace and the nodes (node-exporter on the host
+ * network, the kubelet), the operator's admission webhook is called by the control plane (ENIs in the VPC), Grafana
+ * is reached by the ALB when it has an Ingress, and Loki (S3), Fluent Bit (CloudWatch Logs) and Alertmanager
+ * (receivers) call out over HTTPS.
+ */
+export function monitoringNamespaceTraffic(opts: { vpcCidr: string; grafanaIngress: boolean }): NamespaceTraffic {
+    const ingress: NamespaceTraffic["ingress"] = [
+        // kube-prometheus-stack's operator serves its admission webhook on 10250 (chart default internalPort).
+        { name: "operator-webhook", cidrs: [opts.vpcCidr], ports: [{ port: 10250 }] },
+    ];
+    if (opts.grafanaIngress) ingress.push({ name: "grafana-alb", cidrs: [opts.vpcCidr], ports: [{ port: 3000 }] });
+    return {
+        namespace: MONITORING_NAMESPACE,
+        withinNamespace: true,
+        kubeApi: true,
+        ingress,
+        egress: [
+            { name: "scrape-pods", namespaces: ["*"] },
+            { name: "scrape-nodes", cidrs: [opts.vpcCidr], ports: [{ port: 9100 }, { port: 10250 }] },
+            { name: "aws-apis-and-receivers", cidrs: ["0.0.0.0/0"], ports: [{ port: 443 }] },
+        ],
+    };
+}
 
 export interface ObservabilityArgs {
     clusterName: pulumi.Input<string>;
@@ -30,6 +57,8 @@ export interface ObservabilityArgs {
     config: ObservabilitySettings;
     /** Platform controllers to scrape and chart (their namespaces). */
     scrapeTargets?: ScrapeTargets;
+    /** The VPC CIDR: the nodes and the control plane's ENIs, for the monitoring namespace's baseline policy. */
+    vpcCidr?: string;
     /** IngressClass for Grafana's Ingress (grafana.ingressHost), and the controller that serves it. */
     ingressClassName?: string;
     ingressController?: pulumi.Resource;
@@ -37,6 +66,8 @@ export interface ObservabilityArgs {
 
 export class Observability extends pulumi.ComponentResource {
     readonly namespace?: pulumi.Output<string>;
+    /** The monitoring Namespace object (the baseline network policy waits for it). */
+    readonly namespaceResource?: kubernetes.core.v1.Namespace;
     readonly kubePrometheusStack?: kubernetes.helm.v3.Release;
     readonly loki?: kubernetes.helm.v3.Release;
     readonly fluentBit?: kubernetes.helm.v3.Release;
@@ -45,6 +76,8 @@ export class Observability extends pulumi.ComponentResource {
     readonly grafanaAccess?: pulumi.Output<string>;
     readonly lokiBucketNames?: pulumi.Output<string[]>;
     readonly containerLogGroupName?: pulumi.Output<string>;
+    /** Traffic of the namespace this component creates, for the baseline network policy (index.ts passes it on). */
+    readonly namespaceTraffic: NamespaceTraffic[] = [];
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:observability:Observability", name, {}, opts);
@@ -67,6 +100,10 @@ export class Observability extends pulumi.ComponentResource {
             );
             namespace = ns.metadata.name;
             this.namespace = namespace;
+            if (args.vpcCidr) {
+                this.namespaceTraffic.push(monitoringNamespaceTraffic({ vpcCidr: args.vpcCidr, grafanaIngress: cfg.grafana.enabled && !!cfg.grafana.ingressHost }));
+            }
+            this.namespaceResource = ns;
         }
 
         // --- metrics, alerts and Grafana

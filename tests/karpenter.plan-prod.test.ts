@@ -1,5 +1,0 @@
-// The prod stack's whole plan, as seen from Karpenter (see karpenter.plan.fixture.ts).
-import { describe } from "vitest";
-import { karpenterPlanTests } from "./karpenter.plan.fixture";
-
-describe("prod plan: Karpenter", () => karpenterPlanTests("prod"));

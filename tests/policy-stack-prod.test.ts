@@ -1,4 +1,0 @@
-import { describe } from "vitest";
-import { shippedStackPasses } from "./policy-stack.fixture";
-
-describe("policy pack on the shipped prod stack", () => shippedStackPasses("prod"));

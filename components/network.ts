@@ -7,6 +7,7 @@ import type { NetworkConfig, PlatformConfig } from "../stacks/config";
 import { planSubnets, type SubnetPlan } from "./lib/cidr";
 import type { NetworkOutputs } from "./lib/contracts";
 import { policyDocument, type PolicyDocument } from "./lib/iam";
+import { vpcSweepHook } from "./lib/destroy-hooks";
 
 export interface NetworkArgs {
     /** The stack's network settings. */
@@ -108,7 +109,8 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
         this.vpc = new aws.ec2.Vpc(
             `${name}-vpc`,
             { cidrBlock: config.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: named("vpc") },
-            parent,
+            // A second, cheap sweep pass before the VPC goes: leftover controller security groups and detached ENIs.
+            { parent: this, hooks: { beforeDelete: [vpcSweepHook({ clusterName, region: args.region })] } },
         );
         this.vpcId = this.vpc.id;
         // The default security group is adopted and emptied so nothing can use it by accident (CIS AWS 5.4).

@@ -85,7 +85,7 @@ describe("Cni calico-policy", () => {
             values: {
                 installation: { enabled: false },
                 apiServer: { enabled: false },
-                nodeSelector: { "eks-platform/node-role": "system" },
+                nodeSelector: { "eks-platform/node-group": "system" },
             },
         });
         expect(recorder.dependsOn(release, recorder.one("aws:eks/nodeGroup:NodeGroup", "system"))).toBe(true);

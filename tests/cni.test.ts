@@ -193,7 +193,7 @@ describe("Calico Installation", () => {
             kubernetesProvider: "EKS",
             cni: { type: "AmazonVPC", ipam: { type: "AmazonVPC" } },
             calicoNetwork: { bgp: "Disabled" },
-            controlPlaneNodeSelector: { "eks-platform/node-role": "system" },
+            controlPlaneNodeSelector: { "eks-platform/node-group": "system" },
             controlPlaneTolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
         });
         expect((inst.spec.calicoNetwork as Record<string, unknown>).ipPools).toBeUndefined();
@@ -244,7 +244,7 @@ describe("tigera-operator chart values", () => {
             installation: { enabled: false },
             apiServer: { enabled: false },
             manageCRDs: true,
-            nodeSelector: { "eks-platform/node-role": "system" },
+            nodeSelector: { "eks-platform/node-group": "system" },
         });
     });
     const valuesFile = referenceFile("chart-values/tigera-operator-v3.32.1.yaml", "the tigera-operator values key check");

@@ -93,7 +93,7 @@ describe("aws-load-balancer-controller values", () => {
             vpcId: "vpc-123",
             replicaCount: 2,
             podDisruptionBudget: { maxUnavailable: 1 },
-            nodeSelector: { "eks-platform/node-role": "system" },
+            nodeSelector: { "eks-platform/node-group": "system" },
             tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
             serviceAccount: { create: true, name: "aws-load-balancer-controller" },
             createIngressClassResource: false,
@@ -144,7 +144,7 @@ describe("ingress-nginx values", () => {
                 },
             },
             ingressClassResource: { name: "nginx", default: false },
-            nodeSelector: { "eks-platform/node-role": "system" },
+            nodeSelector: { "eks-platform/node-group": "system" },
             admissionWebhooks: { enabled: true },
         });
     });

@@ -425,6 +425,7 @@ interface RegisterRequest {
 }
 interface MonitorLike {
     newUrn(parent: string, type: string, name: string): string;
+    registerResourceHook?(req: unknown, cb: (err: unknown, res: unknown) => void): void;
     registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
 }
 
@@ -522,6 +523,9 @@ export function setupMocks(source: StackSource | string): { config: PlatformConf
         false,
     );
     const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike }).getMonitor();
+    // Pulumi's MockMonitor has no registerResourceHook: binding a ResourceHook would fail with a TypeError. Hooks are
+    // registered and recorded on each resource (PlannedResource.hooks), never run, as under `pulumi preview`.
+    if (typeof monitor.registerResourceHook !== "function") monitor.registerResourceHook = (_req, cb) => cb(null, {});
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
         recorder.record(req, monitor.newUrn(req.getParent(), req.getType(), req.getName()));

@@ -7,6 +7,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
 import type { ClusterOutputs, NetworkOutputs } from "../lib/contracts";
+import { createSweepAnchor } from "../lib/destroy-hooks";
 import { podIdentityRole } from "../lib/iam";
 import { nodeUserData } from "../lib/nodeadm";
 import {
@@ -135,10 +136,17 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
 
+        // The destroy-time sweep (components/lib/destroy-hooks.ts) runs before this anchor is deleted: after every
+        // Kubernetes resource (they use the provider below) and the system node group, before the control plane.
+        const sweepAnchor = createSweepAnchor(
+            `${name}-destroy-sweep`,
+            { clusterName: this.clusterName, region: args.region, vpcId: args.network.vpcId, cluster, hook: { clusterName, region: args.region } },
+            parent,
+        );
         this.k8sProvider = new kubernetes.Provider(
             `${name}-k8s`,
             { kubeconfig: this.kubeconfig, clusterIdentifier: clusterName, enableServerSideApply: true },
-            parent,
+            { parent: this, dependsOn: [sweepAnchor] },
         );
 
         const addon = (spec: AddonSpec, dependsOn: pulumi.Input<pulumi.Resource>[]) =>
@@ -209,7 +217,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 taints: [{ ...SYSTEM_TAINT }],
                 labels: { ...SYSTEM_NODE_LABELS },
             },
-            { parent: this, dependsOn: [...Object.values(this.addons), ...nodePolicies] },
+            { parent: this, dependsOn: [...Object.values(this.addons), ...nodePolicies, sweepAnchor] },
         );
 
         // --- add-ons that need nodes

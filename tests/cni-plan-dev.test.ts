@@ -1,11 +1,11 @@
 // The whole dev program (calico-policy): the Cluster's vpc-cni add-on carries vpcCniAddonSettings, Calico and the
 // LB controller are wired to the cluster, and everything that makes load balancers waits for the controller.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlanResult, planStack } from "./mocks";
+import { type PlanResult, sharedPlan } from "./mocks";
 
 let plan: PlanResult;
 beforeAll(async () => {
-    plan = await planStack("dev");
+    plan = sharedPlan("dev");
 });
 const all = (type: string) => plan.resources.filter((r) => r.type === type);
 

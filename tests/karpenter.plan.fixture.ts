@@ -1,12 +1,12 @@
-// The whole program's plan, as seen from Karpenter: shared by the dev and prod plan tests (one planStack per file).
+// The whole program's plan (the shared per-stack plan of this test run), as seen from Karpenter.
 import { expect, it } from "vitest";
 import { effectiveNodePools } from "../stacks/schema/karpenter";
 import { INTERRUPTION_EVENTS } from "../components/karpenter";
-import { platformConfigFor, planStack, type PlannedResource, type PlanResult } from "./mocks";
+import { platformConfigFor, sharedPlan, type PlannedResource, type PlanResult } from "./mocks";
 
 export function karpenterPlanTests(stack: "dev" | "prod"): void {
     let plan: PlanResult | undefined;
-    const get = async (): Promise<PlanResult> => (plan ??= await planStack(stack));
+    const get = async (): Promise<PlanResult> => (plan ??= sharedPlan(stack));
     const byType = (p: PlanResult, type: string) => p.resources.filter((r) => r.type === type);
     const named = (p: PlanResult, type: string, name: string): PlannedResource => {
         const found = p.resources.filter((r) => r.type === type && r.name === name);

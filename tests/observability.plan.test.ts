@@ -1,11 +1,11 @@
 // The whole program for prod under the mock runtime: the observability releases wait for the real system node
 // group and gp3 StorageClass the Cluster component makes, and no Grafana password reaches the plan.
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStack, type PlanResult, type PlannedResource } from "./mocks";
+import { sharedPlan, type PlanResult, type PlannedResource } from "./mocks";
 
 let plan: PlanResult;
 beforeAll(async () => {
-    plan = await planStack("prod");
+    plan = sharedPlan("prod");
 }, 60_000);
 
 const one = (type: string, name?: string): PlannedResource => {

@@ -7,13 +7,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStack, REPO_ROOT, type PlannedResource, type PlanResult } from "./mocks";
+import { sharedPlan, REPO_ROOT, type PlannedResource, type PlanResult } from "./mocks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
 let prod: PlanResult;
 
 beforeAll(async () => {
-    prod = await planStack("prod");
+    prod = sharedPlan("prod");
 }, 120_000);
 
 function run(tool: "policy" | "plan", ...args: string[]) {

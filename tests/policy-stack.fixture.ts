@@ -1,13 +1,13 @@
-// The shipped stacks through the policy pack: plan the stack in this process (one stack per test file, Pulumi's
-// runtime state is global) and run the pack at the stack's environment's levels.
+// The shipped stacks through the policy pack: each stack's plan (as `npm run plan -- --json` wrote it for this test
+// run) through the pack at the stack's environment's levels.
 import { expect, it } from "vitest";
 import { loadPolicyConfig, runPolicyPack, type Violation } from "../policy/offline";
-import { planStack, platformConfigFor } from "./mocks";
+import { platformConfigFor, sharedPlan } from "./mocks";
 
 export function shippedStackPasses(stack: string): void {
     it(`stack ${stack} passes the policy pack with no mandatory violation`, async () => {
         const environment = platformConfigFor(stack).environment;
-        const plan = await planStack(stack);
+        const plan = sharedPlan(stack);
         const violations: Violation[] = await runPolicyPack(plan, { config: loadPolicyConfig(environment) });
         const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
         expect(mandatory.map((v) => `${v.policyName} ${v.urn ?? ""}: ${v.message}`)).toEqual([]);

@@ -1,12 +1,20 @@
 import { defineConfig } from "vitest/config";
 
+// Test files that run the whole program (planStack imports index.ts, which runs once per module cache) need a process
+// each. The others share one module cache per worker, which saves loading the Pulumi packages again for every file:
+// files that use the mock runtime call setupMocks() first, which installs a new mock monitor and overwrites the
+// whole config, and they settle() before they end, so nothing carries over from one file to the next.
+const wholeProgram = ["tests/plan.test.ts", "tests/cni-plan-calico-cni.test.ts"];
+
 export default defineConfig({
     test: {
-        include: ["tests/**/*.test.ts"],
         globalSetup: ["tests/global-setup.ts"],
-        // Pulumi's runtime state is global: every test file gets its own process.
         pool: "forks",
         testTimeout: 30_000,
         hookTimeout: 30_000,
+        projects: [
+            { extends: true, test: { name: "program", include: wholeProgram, isolate: true } },
+            { extends: true, test: { name: "units", include: ["tests/**/*.test.ts"], exclude: wholeProgram, isolate: false } },
+        ],
     },
 });

@@ -53,8 +53,8 @@ function prodWithPools(count: number, dir: string): string {
     return file;
 }
 
-function main(): void {
-    const args = parseArgs(process.argv.slice(2), { strings: ["runs"], booleans: ["json"] });
+export async function main(argv: string[]): Promise<number> {
+    const args = parseArgs(argv, { strings: ["runs"], booleans: ["json"] });
     const runs = Number(args.runs ?? 5);
     if (!fs.existsSync(PLAN_BUNDLE)) throw new Error(`${PLAN_BUNDLE} is missing: run \`npm run plan -- --stack dev\` once first`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-platform-bench-"));
@@ -80,6 +80,5 @@ function main(): void {
     console.log(`50 pools / prod: ${(fifty / one).toFixed(2)}x (target < 2x); prod target <= 3000 ms and 400 MB`);
     if (args.json) console.log(JSON.stringify(results));
     fs.rmSync(dir, { recursive: true, force: true });
+    return 0;
 }
-
-main();

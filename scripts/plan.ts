@@ -68,13 +68,3 @@ export async function main(argv: string[]): Promise<number> {
     console.log(args.quiet ? (policy.report.split("\n").pop() ?? "") : policy.report);
     return policy.exitCode;
 }
-
-main(process.argv.slice(2)).then(
-    (code) => {
-        process.exitCode = code;
-    },
-    (err: unknown) => {
-        console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-        process.exitCode = 1;
-    },
-);

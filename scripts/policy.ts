@@ -33,13 +33,3 @@ export async function main(argv: string[]): Promise<number> {
     console.log(args.json ? JSON.stringify({ environment: result.environment, violations: result.violations }, null, 2) : result.report);
     return result.exitCode;
 }
-
-main(process.argv.slice(2)).then(
-    (code) => {
-        process.exitCode = code;
-    },
-    (err: unknown) => {
-        console.error(err instanceof Error ? err.message : String(err));
-        process.exitCode = 2;
-    },
-);

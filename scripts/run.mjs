@@ -8,7 +8,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const [name, ...args] = process.argv.slice(2);
+// `node scripts/run.mjs --build <tool>` only (re)builds the bundle.
+const buildOnly = process.argv[2] === "--build";
+const [name, ...args] = process.argv.slice(buildOnly ? 3 : 2);
 const entry = join(root, "scripts", `${name}.ts`);
 if (!name || !existsSync(entry)) {
     console.error(`usage: node scripts/run.mjs <tool> [args]: no scripts/${name ?? ""}.ts`);
@@ -40,5 +42,12 @@ if (!existsSync(outfile) || statSync(outfile).mtimeMs < newestSource(root)) {
         logLevel: "warning",
     });
 }
-process.argv = [process.argv[0], outfile, ...args];
-createRequire(import.meta.url)(outfile);
+if (buildOnly) process.exit(0);
+// Every tool exports `main(argv): Promise<number>` (the exit code), so tests can call it in-process too.
+const { main } = createRequire(import.meta.url)(outfile);
+try {
+    process.exitCode = await main(args);
+} catch (err) {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+}

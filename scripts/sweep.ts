@@ -74,16 +74,3 @@ export async function main(argv: readonly string[], deps: SweepCommandDeps = {})
         return 1;
     }
 }
-
-// scripts/run.mjs runs the bundle as .cache/sweep.js; tests import main() instead.
-if (/[\\/]sweep\.js$/.test(process.argv[1] ?? "")) {
-    main(process.argv.slice(2)).then(
-        (code) => {
-            process.exitCode = code;
-        },
-        (e: unknown) => {
-            console.error(e);
-            process.exitCode = 1;
-        },
-    );
-}

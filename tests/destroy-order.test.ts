@@ -1,19 +1,15 @@
-// Issue 8: the prod stack's plan deletes in the designed order and binds the before-delete sweep hooks
-// (assertions in destroy-order.shared.ts; one stack per file, since a plan is one program run per process).
-import { beforeAll, describe } from "vitest";
-import { planStack, platformConfigFor, type PlanResult } from "./mocks";
+// Issue 8: each shipped stack's plan deletes in the designed order and binds the before-delete sweep hooks
+// (assertions in destroy-order.shared.ts), on the plans `npm run plan -- --json` wrote for this test run.
+import { describe } from "vitest";
+import { platformConfigFor, sharedPlan } from "./mocks";
 import { destroyOrderCases } from "./destroy-order.shared";
 
-const config = platformConfigFor("prod");
-let plan: PlanResult;
-
-beforeAll(async () => {
-    plan = await planStack("prod");
-}, 60_000);
-
-describe("destroy order (prod)", () => {
-    destroyOrderCases(
-        () => plan,
-        () => ({ clusterName: config.clusterName, calico: config.cni.mode !== "vpc-cni-policy", nginx: config.ingress.nginx.enabled }),
-    );
-});
+for (const stack of ["dev", "prod"]) {
+    const config = platformConfigFor(stack);
+    describe(`destroy order (${stack})`, () => {
+        destroyOrderCases(
+            () => sharedPlan(stack),
+            () => ({ clusterName: config.clusterName, calico: config.cni.mode !== "vpc-cni-policy", nginx: config.ingress.nginx.enabled }),
+        );
+    });
+}

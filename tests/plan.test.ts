@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { main as planMain } from "../scripts/plan";
 import { changedPaths, diffPlans, formatDiff, formatTree } from "../scripts/lib/plan-format";
 import { planStack, REPO_ROOT, type PlanResult, type PlannedResource } from "./mocks";
 
@@ -109,27 +110,39 @@ describe("plan diff", () => {
     });
 });
 
+/** `npm run plan`'s main() in this process (only for runs that stop before the program), output captured. */
+async function runPlanMain(...args: string[]) {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void stdout.push(`${a.join(" ")}\n`));
+    const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(`${a.join(" ")}\n`));
+    try {
+        const status = await planMain(args);
+        return { status, stdout: stdout.join(""), stderr: stderr.join("") };
+    } finally {
+        log.mockRestore();
+        error.mockRestore();
+    }
+}
+
 describe("the plan command", () => {
-    it("writes the JSON plan and diffs a stack against itself as unchanged", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
-        const file = path.join(dir, "dev.json");
-        const first = runPlanCli("--stack", "dev", "--json", file, "--quiet");
-        expect(first.status, first.stderr).toBe(0);
+    it("writes the JSON plan, and a new run diffs against it as unchanged", () => {
+        // The global setup wrote this file with `npm run plan -- --stack dev --json FILE`.
+        const file = path.join(REPO_ROOT, ".cache", "plans", "dev.json");
         const written = JSON.parse(fs.readFileSync(file, "utf8")) as PlanResult;
         expect(Object.keys(written).sort()).toEqual(["outputs", "project", "resources", "stack"]);
-        expect(written.resources.length).toBe(plan.resources.length);
-        const again = runPlanCli("--stack", "dev", "--diff", file);
+        expect(written.resources.map((r) => r.urn)).toEqual(plan.resources.map((r) => r.urn));
+        const again = runPlanCli("--stack", "dev", "--diff", file, "--policy=false");
         expect(again.status, again.stderr).toBe(0);
         expect(again.stdout).toContain("0 to add, 0 to change, 0 to remove");
-        fs.rmSync(dir, { recursive: true });
     });
 
-    it("exits non-zero with every config problem on a bad stack file, declaring nothing", () => {
+    it("exits non-zero with every config problem on a bad stack file, declaring nothing", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
         const file = path.join(dir, "Pulumi.bad.yaml");
         const source = fs.readFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
         fs.writeFileSync(file, source.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/33").replace("azCount: 2", "azCount: 9"));
-        const result = runPlanCli("--stack", "bad", "--config-file", file);
+        const result = await runPlanMain("--stack", "bad", "--config-file", file);
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("eks-platform:network.vpcCidr");
         expect(result.stderr).toContain("eks-platform:network.azCount: must be 2 or 3 (got 9)");
@@ -137,8 +150,8 @@ describe("the plan command", () => {
         fs.rmSync(dir, { recursive: true });
     });
 
-    it("refuses to run without --stack", () => {
-        const result = runPlanCli();
+    it("refuses to run without --stack", async () => {
+        const result = await runPlanMain("--quiet");
         expect(result.status).toBe(2);
         expect(result.stderr).toContain("--stack is required");
     });

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { main as policyMain } from "../scripts/policy";
 import { sharedPlan, REPO_ROOT, type PlannedResource, type PlanResult } from "./mocks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
@@ -16,12 +17,28 @@ beforeAll(async () => {
     prod = sharedPlan("prod");
 }, 120_000);
 
-function run(tool: "policy" | "plan", ...args: string[]) {
-    const out = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", "run.mjs"), tool, ...args], {
+/** `npm run plan`: a process of its own (it runs the whole program, once per process). */
+function runPlan(...args: string[]) {
+    const out = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", "run.mjs"), "plan", ...args], {
         cwd: REPO_ROOT,
         encoding: "utf8",
     });
     return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+/** `npm run policy`: its main() in this process, with what it prints captured. */
+async function runPolicy(...args: string[]) {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void stdout.push(`${a.join(" ")}\n`));
+    const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(`${a.join(" ")}\n`));
+    try {
+        const status = await policyMain(args);
+        return { status, stdout: stdout.join(""), stderr: stderr.join("") };
+    } finally {
+        log.mockRestore();
+        error.mockRestore();
+    }
 }
 
 /** A copy of the prod plan with `edit` applied to every resource of `type`, saved as JSON. */
@@ -38,21 +55,21 @@ function editedPlan(name: string, type: string, edit: (r: PlannedResource) => vo
 const violationLines = (stdout: string, policy: string) => stdout.split("\n").filter((l) => l.includes(` ${policy} `));
 
 describe("npm run policy -- --plan FILE", () => {
-    it("passes the shipped prod plan with --strict", () => {
+    it("passes the shipped prod plan with --strict", async () => {
         const file = path.join(tmp, "prod.json");
         fs.writeFileSync(file, JSON.stringify(prod));
-        const out = run("policy", "--plan", file, "--strict");
+        const out = await runPolicy("--plan", file, "--strict");
         expect(out.stderr).toBe("");
         expect(out.stdout).toMatch(/policy eks-platform\/prod \(prod\): 0 mandatory/);
         expect(out.status).toBe(0);
     }, 60_000);
 
-    it("fails an open API endpoint, one line per violation with level, policy, URN and message", () => {
+    it("fails an open API endpoint, one line per violation with level, policy, URN and message", async () => {
         const file = editedPlan("open-endpoint", "eks:index:Cluster", (r) => {
             r.inputs.endpointPublicAccess = true;
             r.inputs.publicAccessCidrs = ["0.0.0.0/0"];
         });
-        const out = run("policy", "--plan", file, "--strict");
+        const out = await runPolicy("--plan", file, "--strict");
         expect(out.status).toBe(1);
         const lines = violationLines(out.stdout, "eks-endpoint-not-public");
         expect(lines).toHaveLength(1);
@@ -60,28 +77,28 @@ describe("npm run policy -- --plan FILE", () => {
             /^mandatory +eks-endpoint-not-public +urn:pulumi:prod::eks-platform::.*eks:index:Cluster::\S+ +the API endpoint is public/,
         );
         // Without --strict the same findings are printed but the exit code stays 0.
-        expect(run("policy", "--plan", file).status).toBe(0);
+        expect((await runPolicy("--plan", file)).status).toBe(0);
         // The same plan judged as dev: advisory only, so --strict passes.
-        const dev = run("policy", "--plan", file, "--env", "dev", "--strict");
+        const dev = await runPolicy("--plan", file, "--env", "dev", "--strict");
         expect(dev.status).toBe(0);
         expect(violationLines(dev.stdout, "eks-endpoint-not-public")[0]).toMatch(/^advisory /);
     }, 60_000);
 
-    it("fails an unencrypted node volume", () => {
+    it("fails an unencrypted node volume", async () => {
         const file = editedPlan("unencrypted", "aws:ec2/launchTemplate:LaunchTemplate", (r) => {
             const mappings = r.inputs.blockDeviceMappings as { ebs: { encrypted: string } }[];
             for (const m of mappings) m.ebs.encrypted = "false";
         });
-        const out = run("policy", "--plan", file, "--strict");
+        const out = await runPolicy("--plan", file, "--strict");
         expect(out.status).toBe(1);
         expect(violationLines(out.stdout, "nodes-ebs-encrypted").length).toBeGreaterThan(0);
     }, 60_000);
 
-    it("fails a NodePool without limits", () => {
+    it("fails a NodePool without limits", async () => {
         const file = editedPlan("no-limits", "kubernetes:karpenter.sh/v1:NodePool", (r) => {
             delete (r.inputs.spec as { limits?: unknown }).limits;
         });
-        const out = run("policy", "--plan", file, "--strict", "--json");
+        const out = await runPolicy("--plan", file, "--strict", "--json");
         expect(out.status).toBe(1);
         const report = JSON.parse(out.stdout) as { environment: string; violations: { policyName: string; enforcementLevel: string }[] };
         expect(report.environment).toBe("prod");
@@ -90,23 +107,23 @@ describe("npm run policy -- --plan FILE", () => {
         );
     }, 60_000);
 
-    it("fails an IMDS hop limit of 2 and a *:* policy", () => {
+    it("fails an IMDS hop limit of 2 and a *:* policy", async () => {
         const lt = editedPlan("hop", "aws:ec2/launchTemplate:LaunchTemplate", (r) => {
             (r.inputs.metadataOptions as Record<string, unknown>).httpPutResponseHopLimit = 2;
         });
-        expect(violationLines(run("policy", "--plan", lt, "--strict").stdout, "nodes-imds-hop-limit-1")).toHaveLength(1);
+        expect(violationLines((await runPolicy("--plan", lt, "--strict")).stdout, "nodes-imds-hop-limit-1")).toHaveLength(1);
         const iam = editedPlan("admin", "aws:iam/policy:Policy", (r) => {
             r.inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
         });
-        const out = run("policy", "--plan", iam, "--strict");
+        const out = await runPolicy("--plan", iam, "--strict");
         expect(out.status).toBe(1);
         expect(violationLines(out.stdout, "iam-no-wildcard-on-all-resources").length).toBeGreaterThan(0);
     }, 60_000);
 
-    it("rejects a file that is not a plan", () => {
+    it("rejects a file that is not a plan", async () => {
         const file = path.join(tmp, "not-a-plan.json");
         fs.writeFileSync(file, "{}");
-        expect(run("policy", "--plan", file).status).toBe(2);
+        expect((await runPolicy("--plan", file)).status).toBe(2);
     }, 60_000);
 });
 
@@ -123,10 +140,10 @@ describe("npm run plan --strict on a deliberately bad stack file", () => {
         const file = path.join(tmp, "Pulumi.bad.yaml");
         fs.writeFileSync(file, toYaml(doc));
 
-        const out = run("plan", "--stack", "staging", "--config-file", file, "--quiet", "--strict", "--policy");
+        const out = runPlan("--stack", "staging", "--config-file", file, "--quiet", "--strict", "--policy");
         expect(out.status).toBe(1);
         expect(out.stdout).toMatch(/policy eks-platform\/staging \(staging\): 1 mandatory/);
-        const full = run("plan", "--stack", "staging", "--config-file", file);
+        const full = runPlan("--stack", "staging", "--config-file", file);
         expect(violationLines(full.stdout, "eks-endpoint-not-public")[0]).toMatch(/^mandatory .*0\.0\.0\.0\/0/);
         expect(violationLines(full.stdout, "karpenter-ami-pinned")[0]).toMatch(/^advisory .*al2023@latest/);
         expect(full.status).toBe(0);

@@ -140,7 +140,13 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         // Kubernetes resource (they use the provider below) and the system node group, before the control plane.
         const sweepAnchor = createSweepAnchor(
             `${name}-destroy-sweep`,
-            { clusterName: this.clusterName, region: args.region, vpcId: args.network.vpcId, cluster, hook: { clusterName, region: args.region } },
+            {
+                clusterName: this.clusterName,
+                region: args.region,
+                vpcId: args.network.vpcId,
+                cluster,
+                hook: { clusterName, region: args.region },
+            },
             parent,
         );
         this.k8sProvider = new kubernetes.Provider(

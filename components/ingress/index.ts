@@ -53,7 +53,6 @@ export interface IngressArgs {
     metricsScrapers?: string[];
 }
 
-
 export class Ingress extends pulumi.ComponentResource {
     /** Anything that creates load balancers (Ingresses, LoadBalancer Services) must depend on this. */
     readonly controllerRelease: kubernetes.helm.v3.Release;

@@ -101,7 +101,9 @@ export class Observability extends pulumi.ComponentResource {
             namespace = ns.metadata.name;
             this.namespace = namespace;
             if (args.vpcCidr) {
-                this.namespaceTraffic.push(monitoringNamespaceTraffic({ vpcCidr: args.vpcCidr, grafanaIngress: cfg.grafana.enabled && !!cfg.grafana.ingressHost }));
+                this.namespaceTraffic.push(
+                    monitoringNamespaceTraffic({ vpcCidr: args.vpcCidr, grafanaIngress: cfg.grafana.enabled && !!cfg.grafana.ingressHost }),
+                );
             }
             this.namespaceResource = ns;
         }

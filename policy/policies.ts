@@ -72,7 +72,7 @@ export interface PolicyDefinition {
     kind: "resource" | "stack";
 }
 
-/** Name, description (with its source) and kind of every policy: the table in docs/policy.md. */
+/** Name, description (with its source) and kind of every policy: the table in the README's policy pack section. */
 export const policyDefinitions: readonly PolicyDefinition[] = createPolicies().map((p) => ({
     name: p.name,
     description: p.description,

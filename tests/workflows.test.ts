@@ -1,5 +1,5 @@
 // The GitHub Actions workflows: they parse, pin every action, name only stacks that exist, and keep the promises
-// docs/pipeline.md makes (OIDC only, policy pack on every preview/up, outputs suppressed, concurrency per PR and
+// the README's pipeline section makes (OIDC only, policy pack on every preview/up, outputs suppressed, concurrency per PR and
 // per stack without cancelling a running update, prod behind an environment approval, daily drift check).
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,7 +1,7 @@
 // eks-platform:ingress:Ingress — the AWS Load Balancer Controller (Pod Identity role with its published policy, the
 // Helm release, the webhook's security group rule), the default ALB IngressClass, and optionally ingress-nginx
 // behind an NLB. Everything that makes AWS load balancers depends on the controller's release, so a destroy deletes
-// those first, while the controller still runs to delete the load balancers (docs/ingress.md).
+// those first, while the controller still runs to delete the load balancers (README, Ingress).
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

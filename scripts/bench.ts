@@ -8,6 +8,7 @@ import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { parseArgs } from "./lib/args";
 import { listStacks, REPO_ROOT, stackFile } from "../tests/mocks";
 
+const RUNNER = path.join(REPO_ROOT, "scripts", "run.mjs");
 const PLAN_BUNDLE = path.join(REPO_ROOT, ".cache", "plan.js");
 const RSS_PROBE = path.join(REPO_ROOT, "scripts", "lib", "rss-probe.cjs");
 
@@ -18,7 +19,8 @@ interface Sample {
 }
 
 function runPlan(stack: string, file?: string): Sample {
-    const args = ["--require", RSS_PROBE, PLAN_BUNDLE, "--stack", stack, "--quiet", "--timings"];
+    // Exactly what `npm run plan` runs (minus npm itself): scripts/run.mjs and the prebuilt bundle.
+    const args = ["--require", RSS_PROBE, RUNNER, "plan", "--stack", stack, "--quiet", "--timings"];
     if (file) args.push("--config-file", file);
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: "utf8" });
@@ -45,7 +47,7 @@ function prodWithPools(count: number, dir: string): string {
     karpenter.nodePools = Array.from({ length: count }, (_, i) => {
         const pool = pools[i % pools.length] as Record<string, unknown>;
         // A preset that expands into two pools (on-demand-baseline) counts as its pools; keep one pool per entry.
-        const { preset, ...rest } = pool;
+        const { preset, spotOverflow: _overflow, ...rest } = pool;
         return { ...rest, preset: preset === "on-demand-baseline" ? "general" : preset, name: `${String(pool.name)}-${i}` };
     });
     const file = path.join(dir, `Pulumi.prod-${count}-pools.yaml`);

@@ -494,7 +494,12 @@ export class Recorder {
         if (Object.keys(hooks).length > 0) resource.hooks = hooks;
         if (req.getDeletedwith()) resource.deletedWith = req.getDeletedwith();
         if (req.getRetainondelete()) resource.retainOnDelete = true;
-        if (standInNames.has(name) && resource.type === "aws:eks/cluster:Cluster") resource.standIn = true;
+        if (standInNames.has(name) && resource.type === "aws:eks/cluster:Cluster") {
+            resource.standIn = true;
+            // Show it where the engine would: under the remote component that owns it.
+            const owner = this.resources.find((r) => r.type === "eks:index:Cluster" && `${r.name}-eksCluster` === name);
+            if (owner) resource.parent = owner.urn;
+        }
         this.resources.push(resource);
     }
 }

@@ -2,7 +2,7 @@
 import { expect, it } from "vitest";
 import { effectiveNodePools } from "../stacks/schema/karpenter";
 import { INTERRUPTION_EVENTS } from "../components/karpenter";
-import { platformConfigFor, sharedPlan, type PlannedResource, type PlanResult } from "./mocks";
+import { platformConfigFor, recorderOf, sharedPlan, type PlannedResource, type PlanResult } from "./mocks";
 
 export function karpenterPlanTests(stack: "dev" | "prod"): void {
     let plan: PlanResult | undefined;
@@ -14,21 +14,7 @@ export function karpenterPlanTests(stack: "dev" | "prod"): void {
         return found[0] as PlannedResource;
     };
     /** Transitive dependency through explicit and input dependencies. */
-    const dependsOn = (p: PlanResult, from: PlannedResource, to: PlannedResource): boolean => {
-        const byUrn = new Map(p.resources.map((r) => [r.urn, r]));
-        const seen = new Set<string>();
-        const stackUrns = [from.urn];
-        while (stackUrns.length > 0) {
-            const urn = stackUrns.pop() as string;
-            if (seen.has(urn)) continue;
-            seen.add(urn);
-            for (const d of byUrn.get(urn)?.dependencies ?? []) {
-                if (d === to.urn) return true;
-                stackUrns.push(d);
-            }
-        }
-        return false;
-    };
+    const dependsOn = (p: PlanResult, from: PlannedResource, to: PlannedResource): boolean => recorderOf(p).dependsOn(from, to);
 
     it(`${stack}: the plan holds the queue, its rules, both roles, the access entry, both releases and the stack's pools`, async () => {
         const p = await get();

@@ -3,8 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { main as planMain } from "../scripts/plan";
+import { runMain } from "./capture";
 import { changedPaths, diffPlans, formatDiff, formatTree } from "../scripts/lib/plan-format";
 import { planStack, REPO_ROOT, type PlanResult, type PlannedResource } from "./mocks";
 
@@ -111,19 +112,7 @@ describe("plan diff", () => {
 });
 
 /** `npm run plan`'s main() in this process (only for runs that stop before the program), output captured. */
-async function runPlanMain(...args: string[]) {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void stdout.push(`${a.join(" ")}\n`));
-    const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(`${a.join(" ")}\n`));
-    try {
-        const status = await planMain(args);
-        return { status, stdout: stdout.join(""), stderr: stderr.join("") };
-    } finally {
-        log.mockRestore();
-        error.mockRestore();
-    }
-}
+const runPlanMain = (...args: string[]) => runMain(planMain, args);
 
 describe("the plan command", () => {
     it("writes the JSON plan, and a new run diffs against it as unchanged", () => {

@@ -6,8 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { main as policyMain } from "../scripts/policy";
+import { runMain } from "./capture";
 import { sharedPlan, REPO_ROOT, type PlannedResource, type PlanResult } from "./mocks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
@@ -27,19 +28,7 @@ function runPlan(...args: string[]) {
 }
 
 /** `npm run policy`: its main() in this process, with what it prints captured. */
-async function runPolicy(...args: string[]) {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void stdout.push(`${a.join(" ")}\n`));
-    const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(`${a.join(" ")}\n`));
-    try {
-        const status = await policyMain(args);
-        return { status, stdout: stdout.join(""), stderr: stderr.join("") };
-    } finally {
-        log.mockRestore();
-        error.mockRestore();
-    }
-}
+const runPolicy = (...args: string[]) => runMain(policyMain, args);
 
 /** A copy of the prod plan with `edit` applied to every resource of `type`, saved as JSON. */
 function editedPlan(name: string, type: string, edit: (r: PlannedResource) => void): string {

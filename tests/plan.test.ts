@@ -60,6 +60,20 @@ describe("the plan of a real stack", () => {
         for (const r of awsResources) expect(r.provider, `${r.type} ${r.name}`).toMatch(/pulumi:providers:aws::aws::/);
     });
 
+    it("exports the cluster, network and node identity outputs", () => {
+        const o = plan.outputs;
+        expect(o.clusterName).toBe("eks-platform-dev");
+        expect(o.clusterEndpoint).toMatch(/^https:\/\/.+\.eks\.amazonaws\.com$/);
+        expect(o.oidcProviderArn).toMatch(/^arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\./);
+        expect(o.vpcId).toMatch(/^vpc-/);
+        expect(o.privateSubnetIds).toHaveLength(2);
+        expect(o.publicSubnetIds).toHaveLength(2);
+        for (const id of [...(o.privateSubnetIds as string[]), ...(o.publicSubnetIds as string[])]) expect(id).toMatch(/^subnet-/);
+        expect(o.systemNodeRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+        expect(o.karpenterNodeRoleName).toEqual(expect.any(String));
+        expect(o.kubeconfig).toBe("[secret]");
+    });
+
     it("exports the stack outputs with secrets masked", () => {
         expect(plan.outputs.clusterName).toBe("eks-platform-dev");
         expect(JSON.stringify(plan)).not.toContain("mock-password-not-a-secret");

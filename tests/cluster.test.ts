@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { accessEntriesFor, addonPlan, Cluster, partitionOf } from "../components/cluster";
 import { isArm64InstanceType } from "../stacks/schema/cluster";
-import { ConfigError, parsePlatformConfig, type PlatformConfig } from "../stacks/config";
-import { platformConfigFor, rawConfigFor, settle, setupMocks, type PlannedResource } from "./mocks";
+import type { PlatformConfig } from "../stacks/config";
+import { configError, platformConfigFor, settle, setupMocks, type PlannedResource } from "./mocks";
 
 const { recorder } = setupMocks("dev");
 const dev = platformConfigFor("dev");
@@ -315,15 +315,8 @@ describe("pure specs", () => {
 });
 
 /** The ConfigError of a stack with `cluster` deep-merged over its file's cluster section. */
-function clusterError(stack: string, cluster: Record<string, unknown>): string {
-    try {
-        parsePlatformConfig(rawConfigFor({ stack, overrides: { "eks-platform:cluster": cluster } }), stack);
-    } catch (err) {
-        if (err instanceof ConfigError) return err.message;
-        throw err;
-    }
-    throw new Error("expected a ConfigError");
-}
+const clusterError = (stack: string, cluster: Record<string, unknown>): string =>
+    configError({ stack, overrides: { "eks-platform:cluster": cluster } }).message;
 
 describe("cluster config rules", () => {
     it("rejects an add-on version in the wrong format", () => {

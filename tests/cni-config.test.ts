@@ -1,18 +1,9 @@
 // Config rules of eks-platform:cni (stacks/schema/cni.ts and the cni rules in stacks/schema/rules.ts): each bad
 // input gets a ConfigError whose problem names the key path.
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../stacks/config";
-import { platformConfigFor } from "./mocks";
+import { configProblems, platformConfigFor, problemLine } from "./mocks";
 
-function problemsFor(stack: string, overrides: Record<string, unknown>): string[] {
-    try {
-        platformConfigFor({ stack, overrides });
-    } catch (err) {
-        if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.rule} (got ${p.value})`);
-        throw err;
-    }
-    return [];
-}
+const problemsFor = (stack: string, overrides: Record<string, unknown>): string[] => configProblems({ stack, overrides }).map(problemLine);
 
 describe("eks-platform:cni config", () => {
     it("the three stacks parse with the default mode calico-policy", () => {

@@ -1,17 +1,8 @@
 // Config rules of eks-platform:ingress: each bad input gets a ConfigError whose problem names the key path.
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../stacks/config";
-import { platformConfigFor } from "./mocks";
+import { configProblems, platformConfigFor, problemLine } from "./mocks";
 
-function problemsFor(stack: string, overrides: Record<string, unknown>): string[] {
-    try {
-        platformConfigFor({ stack, overrides });
-    } catch (err) {
-        if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.rule} (got ${p.value})`);
-        throw err;
-    }
-    return [];
-}
+const problemsFor = (stack: string, overrides: Record<string, unknown>): string[] => configProblems({ stack, overrides }).map(problemLine);
 
 describe("eks-platform:ingress config", () => {
     it("defaults: chart 3.5.0, 2 replicas, a default internet-facing alb class, nginx as the stack says", () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parsePlatformConfig } from "../stacks/config";
 import { effectiveNodePools, scaleQuantity } from "../stacks/schema/karpenter";
-import { listStacks, platformConfigFor, rawConfigFor } from "./mocks";
+import { configProblems, listStacks, platformConfigFor, rawConfigFor } from "./mocks";
 
 const pool = (extra: Record<string, unknown> = {}) => ({
     name: "general",
@@ -17,15 +17,8 @@ const prodBudgets = {
     budgets: [{ nodes: "10%" }, { nodes: "0", schedule: "0 8 * * mon-fri", duration: "10h" }],
 };
 
-function problems(stack: string, karpenter: Record<string, unknown>): { path: string; rule: string; value: string }[] {
-    try {
-        parsePlatformConfig(rawConfigFor({ stack, overrides: { "eks-platform:karpenter": karpenter } }), stack);
-    } catch (err) {
-        if (err instanceof ConfigError) return [...err.problems];
-        throw err;
-    }
-    return [];
-}
+const problems = (stack: string, karpenter: Record<string, unknown>) =>
+    configProblems({ stack, overrides: { "eks-platform:karpenter": karpenter } });
 
 function expectProblem(stack: string, karpenter: Record<string, unknown>, path: string, rule: RegExp): void {
     const found = problems(stack, karpenter);

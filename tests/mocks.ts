@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { deepMerge, parsePlatformConfig, PROJECT, type PlatformConfig } from "../stacks/config";
+import { ConfigError, deepMerge, parsePlatformConfig, PROJECT, type ConfigProblem, type PlatformConfig } from "../stacks/config";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -100,6 +100,31 @@ export function platformConfigFor(source: StackSource | string): PlatformConfig 
     const s = typeof source === "string" ? { stack: source } : source;
     return parsePlatformConfig(rawConfigFor(s), s.stack);
 }
+
+/** The problems of a stack's config (its file plus overrides); [] when it parses. */
+export function configProblems(source: StackSource): ConfigProblem[] {
+    try {
+        platformConfigFor(source);
+    } catch (err) {
+        if (err instanceof ConfigError) return [...err.problems];
+        throw err;
+    }
+    return [];
+}
+
+/** The ConfigError a stack's config (its file plus overrides) raises; fails the test when it parses. */
+export function configError(source: StackSource): ConfigError {
+    try {
+        platformConfigFor(source);
+    } catch (err) {
+        if (err instanceof ConfigError) return err;
+        throw err;
+    }
+    throw new Error(`expected a ConfigError for stack ${source.stack} with ${JSON.stringify(source.overrides)}`);
+}
+
+/** A problem as the error prints it: `<path>: <rule> (got <value>)`. */
+export const problemLine = (p: ConfigProblem): string => `${p.path}: ${p.rule} (got ${p.value})`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Mock outputs

@@ -1,8 +1,8 @@
 // Network under the mock runtime, for dev, prod and a NAT-less variant, plus the network config rules.
 import { describe, expect, it } from "vitest";
 import { Network, natGatewayCount } from "../components/network";
-import { ConfigError, parsePlatformConfig, type PlatformConfig } from "../stacks/config";
-import { platformConfigFor, rawConfigFor, settle, setupMocks, type PlannedResource } from "./mocks";
+import { parsePlatformConfig, type PlatformConfig } from "../stacks/config";
+import { configError, platformConfigFor, rawConfigFor, settle, setupMocks, type PlannedResource } from "./mocks";
 
 const { recorder } = setupMocks("dev");
 const dev = platformConfigFor("dev");
@@ -136,15 +136,8 @@ describe("Network resources", () => {
 });
 
 /** The ConfigError of a stack with `network` deep-merged over its file's network section. */
-function networkError(stack: string, network: Record<string, unknown>): ConfigError {
-    try {
-        parsePlatformConfig(rawConfigFor({ stack, overrides: { "eks-platform:network": network } }), stack);
-    } catch (err) {
-        if (err instanceof ConfigError) return err;
-        throw err;
-    }
-    throw new Error("expected a ConfigError");
-}
+const networkError = (stack: string, network: Record<string, unknown>) =>
+    configError({ stack, overrides: { "eks-platform:network": network } });
 
 describe("network config rules", () => {
     it("rejects a pod CIDR overlapping the VPC CIDR", () => {

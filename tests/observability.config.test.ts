@@ -1,17 +1,9 @@
 // Bad observability settings fail with the key path, the value and the rule; the environments' defaults parse.
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../stacks/config";
-import { platformConfigFor } from "./mocks";
+import { configError, platformConfigFor } from "./mocks";
 
-function problemsFor(stack: string, observability: Record<string, unknown>): string {
-    try {
-        platformConfigFor({ stack, overrides: { "eks-platform:observability": observability } });
-    } catch (err) {
-        if (err instanceof ConfigError) return err.message;
-        throw err;
-    }
-    throw new Error("expected a ConfigError");
-}
+const problemsFor = (stack: string, observability: Record<string, unknown>): string =>
+    configError({ stack, overrides: { "eks-platform:observability": observability } }).message;
 
 describe("observability config", () => {
     it("gives each stack its defaults: the lighter set on dev, Container Insights on prod", () => {

@@ -1,24 +1,18 @@
 // The Cni and NetworkBaseline components under the mock runtime, one instance per mode: what each mode creates,
 // what it leaves out, and the dependency edges that order creation and destroy.
 import * as aws from "@pulumi/aws";
-import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Cni, NetworkBaseline } from "../components/cni";
 import type { CniConfig } from "../stacks/config";
 import { platformConfigFor, type PlannedResource, setupMocks, settle } from "./mocks";
+import { clusterStandIns } from "./stand-ins";
 
 const { recorder } = setupMocks("dev");
 const cniFor = (overrides: Record<string, unknown>, network: Record<string, unknown> = {}) =>
     platformConfigFor({ stack: "dev", overrides: { "eks-platform:cni": overrides, "eks-platform:network": network } }).cni as CniConfig;
 
-const k8sProvider = new kubernetes.Provider("k8s", { kubeconfig: "{}", clusterIdentifier: "eks-platform-dev" });
-const systemNodeGroup = new aws.eks.NodeGroup("system", {
-    clusterName: "eks-platform-dev",
-    nodeRoleArn: "arn:aws:iam::123456789012:role/system",
-    subnetIds: ["subnet-a"],
-    scalingConfig: { desiredSize: 2, minSize: 1, maxSize: 3 },
-});
+const { k8sProvider, systemNodeGroup } = clusterStandIns("eks-platform-dev");
 const vpcCniAddon = new aws.eks.Addon("vpc-cni", { clusterName: "eks-platform-dev", addonName: "vpc-cni" });
 const podSubnets = ["eu-west-1a", "eu-west-1b"].map((zone, i) => ({
     availabilityZone: pulumi.output(zone),

@@ -1,24 +1,16 @@
 // The Ingress component under the mock runtime: the controller's Pod Identity role and policy, the webhook rule,
 // the release and its inputs, the IngressClass, and ingress-nginx ordered after the controller (destroy before it).
-import * as aws from "@pulumi/aws";
-import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Ingress, loadBalancerControllerPolicy } from "../components/ingress";
 import type { IngressConfig } from "../stacks/config";
 import { MOCK_ACCOUNT_ID, platformConfigFor, type PlannedResource, setupMocks, settle } from "./mocks";
+import { clusterStandIns } from "./stand-ins";
 
 const { recorder } = setupMocks("prod");
 const prod = platformConfigFor("prod").ingress as IngressConfig;
 
-const k8sProvider = new kubernetes.Provider("k8s", { kubeconfig: "{}", clusterIdentifier: "eks-platform-prod" });
-const systemNodeGroup = new aws.eks.NodeGroup("system", {
-    clusterName: "eks-platform-prod",
-    nodeRoleArn: "arn:aws:iam::123456789012:role/system",
-    subnetIds: ["subnet-a"],
-    scalingConfig: { desiredSize: 3, minSize: 3, maxSize: 6 },
-});
-const podIdentityAgent = new aws.eks.Addon("pod-identity-agent", { clusterName: "eks-platform-prod", addonName: "eks-pod-identity-agent" });
+const { k8sProvider, systemNodeGroup, podIdentityAgent } = clusterStandIns("eks-platform-prod", "", true);
 const args = {
     clusterName: pulumi.output("eks-platform-prod"),
     region: "eu-west-1",

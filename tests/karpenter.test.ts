@@ -1,11 +1,10 @@
 // The Karpenter component under the mock runtime: what it declares, with which inputs, and the dependency edges that
 // order a destroy (NodePools and EC2NodeClasses before the release, the release after the system node group).
-import * as aws from "@pulumi/aws";
-import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { controllerPolicies, INTERRUPTION_EVENTS, Karpenter } from "../components/karpenter";
 import { MOCK_ACCOUNT_ID, platformConfigFor, settle, setupMocks, type PlannedResource } from "./mocks";
+import { clusterStandIns } from "./stand-ins";
 
 const { recorder } = setupMocks("prod");
 
@@ -26,17 +25,7 @@ const T = {
 
 function build(stack: "dev" | "prod") {
     const config = platformConfigFor(stack);
-    const k8sProvider = new kubernetes.Provider(`${stack}-k8s`, { kubeconfig: "{}" });
-    const systemNodeGroup = new aws.eks.NodeGroup(`${stack}-system`, {
-        clusterName: config.clusterName,
-        nodeRoleArn: "arn:aws:iam::123456789012:role/system",
-        subnetIds: ["subnet-1"],
-        scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 2 },
-    });
-    const podIdentityAgent = new aws.eks.Addon(`${stack}-pod-identity-agent`, {
-        clusterName: config.clusterName,
-        addonName: "eks-pod-identity-agent",
-    });
+    const { k8sProvider, systemNodeGroup, podIdentityAgent } = clusterStandIns(config.clusterName, `${stack}-`, true);
     const karpenter = new Karpenter(`${stack}-karpenter`, {
         config: config.karpenter,
         region: config.region,

@@ -1,10 +1,10 @@
 // Builds the Observability component alone under the mock runtime, with stand-ins for what the Cluster, Karpenter
 // and Ingress components hand it (a Kubernetes provider, the system node group, the gp3 StorageClass, the Pod
 // Identity agent add-on, the load balancer controller's release). One call per test file: Pulumi's state is global.
-import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import { Observability } from "../components/observability";
 import { settle, setupMocks, type PlannedResource, type Recorder, type StackSource } from "./mocks";
+import { clusterStandIns } from "./stand-ins";
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -22,23 +22,12 @@ export interface ObservabilityPlan {
 
 export async function planObservability(source: StackSource | string): Promise<ObservabilityPlan> {
     const { config, recorder } = setupMocks(source);
-    const provider = new kubernetes.Provider("k8s", { kubeconfig: "{}", clusterIdentifier: config.clusterName });
-    const systemNodeGroup = new aws.eks.NodeGroup("system", {
-        clusterName: config.clusterName,
-        nodeRoleArn: "arn:aws:iam::123456789012:role/system-nodes",
-        subnetIds: ["subnet-a"],
-        scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 },
-        taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
-    });
+    const { k8sProvider: provider, systemNodeGroup, podIdentityAgent } = clusterStandIns(config.clusterName, "", true);
     const storageClass = new kubernetes.storage.v1.StorageClass(
         "gp3",
         { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } },
         { provider },
     );
-    const podIdentityAgent = new aws.eks.Addon("pod-identity-agent", {
-        clusterName: config.clusterName,
-        addonName: "eks-pod-identity-agent",
-    });
     const ingressController = new kubernetes.helm.v3.Release(
         "aws-load-balancer-controller",
         { chart: "aws-load-balancer-controller", version: "3.5.0", namespace: "kube-system" },

@@ -25,12 +25,29 @@ export default tseslint.config(
         },
     },
     {
-        // The program (not its tests and tools) must not reach into tests/ except the mock-free config.
-        files: ["index.ts", "components/**/*.ts", "stacks/**/*.ts"],
+        // The program (not its tests and tools) never imports tests/, the tools or the offline plan.
+        files: ["index.ts", "components/**/*.ts", "stacks/**/*.ts", "lib/**/*.ts"],
         rules: {
             "no-restricted-imports": [
                 "error",
-                { patterns: [{ group: ["**/tests/**", "**/scripts/**"], message: "the program must not import tests or tools" }] },
+                {
+                    patterns: [
+                        {
+                            group: ["**/tests/**", "**/scripts/**", "**/plan", "**/plan/**"],
+                            message: "the program must not import tests, tools or the offline plan",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        // The offline plan and the policy pack are product code too: they never import tests/.
+        files: ["plan/**/*.ts", "policy/**/*.ts", "scripts/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                { patterns: [{ group: ["**/tests/**"], message: "tests import the plan, never the reverse" }] },
             ],
         },
     },

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { parse as parseYaml } from "yaml";
 import { ENVIRONMENTS, type Environment } from "../stacks/schema/common";
-import type { PlanResult } from "../tests/mocks";
+import { type PlanResult } from "../plan";
 import { formatViolations, loadPolicyConfig, repoRoot, runPolicyPack, summarize, type Violation } from "./offline";
 
 export interface PolicyCheckOptions {

@@ -12,7 +12,7 @@ import type {
     ResourceValidationArgs,
     StackValidationArgs,
 } from "@pulumi/policy";
-import type { PlannedResource, PlanResult } from "../tests/mocks";
+import { type PlannedResource, type PlanResult } from "../plan";
 import { createPolicies } from "./policies";
 import type { Policy } from "./rules/lib";
 

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { parseArgs } from "./lib/args";
-import { listStacks, REPO_ROOT, stackFile } from "../tests/mocks";
+import { listStacks, REPO_ROOT, stackFile } from "../plan";
 
 const RUNNER = path.join(REPO_ROOT, "scripts", "run.mjs");
 const PLAN_BUNDLE = path.join(REPO_ROOT, ".cache", "plan.js");

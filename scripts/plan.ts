@@ -4,8 +4,8 @@
 import * as fs from "node:fs";
 import { ConfigError } from "../stacks/config";
 import { checkPlan } from "../policy/cli";
-import { planStack, platformConfigFor, type PlanResult } from "../tests/mocks";
-import { diffPlans, formatDiff, formatTree } from "./lib/plan-format";
+import { planStack, platformConfigFor, type PlanResult } from "../plan";
+import { diffPlans, formatDiff, formatTree } from "../plan";
 import { parseArgs } from "./lib/args";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.json] [--config-file FILE] [--quiet] [--strict] [--policy=false]

@@ -3,7 +3,7 @@
 // levels (policy/config/<env>.json) and prints one line per violation. No AWS, no Pulumi CLI.
 import * as fs from "node:fs";
 import { checkPlan } from "../policy/cli";
-import type { PlanResult } from "../tests/mocks";
+import { type PlanResult } from "../plan";
 import { parseArgs } from "./lib/args";
 
 const USAGE = `usage: npm run policy -- --plan FILE [--stack NAME] [--env ENV] [--config FILE] [--strict] [--json]

@@ -1,7 +1,7 @@
 // `npm run sweep -- --stack <name> [--dry-run] [--timeout <seconds>] [--vpc-id <vpc>]`: runs the before-delete
 // sweep by hand against a deployed stack's cluster, with the default AWS credential chain. The cluster name and
 // region come from the stack's config; the VPC from --vpc-id or the cluster's tagged subnets. --dry-run only lists.
-import { platformConfigFor } from "../tests/mocks";
+import { platformConfigFor } from "../plan";
 import { DEFAULT_SWEEP_TIMEOUT_MS, SweepTimeoutError, discoverClusterVpc, sweepCluster, type SweepClients } from "../components/lib/sweep";
 import type { Clock } from "../components/lib/sweep/retry";
 import { parseArgs } from "./lib/args";

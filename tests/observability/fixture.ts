@@ -1,0 +1,101 @@
+// Builds the Observability component alone under the mock runtime, with stand-ins for what the Cluster, Karpenter
+// and Ingress components hand it (a Kubernetes provider, the system node group, the gp3 StorageClass, the Pod
+// Identity agent add-on, the load balancer controller's release). One call per test file: Pulumi's state is global.
+import * as kubernetes from "@pulumi/kubernetes";
+import { Observability } from "../../components/observability";
+import { settle, setupMocks, type PlannedResource, type Recorder, type StackSource } from "../../plan";
+import { clusterStandIns } from "../helpers/stand-ins";
+
+export const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+export interface ObservabilityPlan {
+    recorder: Recorder;
+    component: Observability;
+    config: ReturnType<typeof setupMocks>["config"];
+    standIns: {
+        systemNodeGroup: PlannedResource;
+        storageClass: PlannedResource;
+        podIdentityAgent: PlannedResource;
+        ingressController: PlannedResource;
+    };
+}
+
+export async function planObservability(source: StackSource | string): Promise<ObservabilityPlan> {
+    const { config, recorder } = setupMocks(source);
+    const { k8sProvider: provider, systemNodeGroup, podIdentityAgent } = clusterStandIns(config.clusterName, "", true);
+    const storageClass = new kubernetes.storage.v1.StorageClass(
+        "gp3",
+        { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } },
+        { provider },
+    );
+    const ingressController = new kubernetes.helm.v3.Release(
+        "aws-load-balancer-controller",
+        { chart: "aws-load-balancer-controller", version: "3.5.0", namespace: "kube-system" },
+        { provider },
+    );
+    const component = new Observability("observability", {
+        clusterName: config.clusterName,
+        region: config.region,
+        k8sProvider: provider,
+        systemNodeGroup,
+        defaultStorageClass: storageClass,
+        defaultStorageClassName: storageClass.metadata.name,
+        podIdentityAgent,
+        protect: config.cluster.protect,
+        config: config.observability,
+        scrapeTargets: { karpenter: { namespace: config.karpenter.namespace }, loadBalancerController: { namespace: "kube-system" } },
+        ingressClassName: config.ingress.ingressClass.name,
+        ingressController,
+    });
+    await settle();
+    return {
+        recorder,
+        component,
+        config,
+        standIns: {
+            systemNodeGroup: recorder.one("aws:eks/nodeGroup:NodeGroup", "system"),
+            storageClass: recorder.one("kubernetes:storage.k8s.io/v1:StorageClass", "gp3"),
+            podIdentityAgent: recorder.one("aws:eks/addon:Addon", "pod-identity-agent"),
+            ingressController: recorder.one(RELEASE, "aws-load-balancer-controller"),
+        },
+    };
+}
+
+/** A release of the component by its Helm release name. */
+export function release(recorder: Recorder, helmName: string): PlannedResource {
+    const found = recorder.byType(RELEASE).filter((r) => r.inputs.name === helmName);
+    if (found.length !== 1) throw new Error(`expected one release named ${helmName}, found ${found.length}`);
+    return found[0] as PlannedResource;
+}
+
+export const releaseNames = (recorder: Recorder) =>
+    recorder
+        .byType(RELEASE)
+        .filter((r) => r.parent?.endsWith("::observability"))
+        .map((r) => r.inputs.name as string)
+        .sort();
+
+/** Reads a nested value of a recorded input by dotted path (keys with dots are given as array items). */
+export function at(value: unknown, ...path: string[]): unknown {
+    let node = value;
+    for (const key of path) {
+        if (node === null || typeof node !== "object") return undefined;
+        node = (node as Record<string, unknown>)[key];
+    }
+    return node;
+}
+
+/** The resources parented (directly) to the Observability component. */
+export const children = (recorder: Recorder) =>
+    recorder.resources.filter((r) => r.parent?.endsWith("eks-platform:observability:Observability::observability"));
+
+/** The recorded IAM policy documents of the inline policies of a role named like `prefix`. */
+export function inlinePolicy(
+    recorder: Recorder,
+    name: string,
+): { Statement: { Action: string | string[]; Resource?: string | string[]; Effect: string }[] } {
+    const policy = recorder.one("aws:iam/rolePolicy:RolePolicy", name);
+    return JSON.parse(policy.inputs.policy as string) as {
+        Statement: { Action: string | string[]; Resource?: string | string[]; Effect: string }[];
+    };
+}

@@ -1,0 +1,161 @@
+// The offline plan: the JSON it writes, its dependency edges, secrets, the diff, and the CLI's exit codes.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { main as planMain } from "../../scripts/plan";
+import { runMain } from "../helpers/capture";
+import { changedPaths, diffPlans, formatDiff, formatTree } from "../../plan";
+import { planStack, REPO_ROOT, type PlanResult, type PlannedResource } from "../../plan";
+
+let plan: PlanResult;
+beforeAll(async () => {
+    plan = await planStack("dev");
+});
+
+function runPlanCli(...args: string[]) {
+    return spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", "run.mjs"), "plan", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+}
+
+describe("the plan of a real stack", () => {
+    it("has the documented fields on every resource", () => {
+        expect(plan.project).toBe("eks-platform");
+        expect(plan.stack).toBe("dev");
+        expect(plan.resources.length).toBeGreaterThan(1);
+        for (const r of plan.resources) {
+            expect(r.urn).toMatch(/^urn:pulumi:dev::eks-platform::/);
+            expect(typeof r.type).toBe("string");
+            expect(typeof r.name).toBe("string");
+            expect(typeof r.custom).toBe("boolean");
+            expect(Array.isArray(r.dependencies)).toBe(true);
+            expect(typeof r.inputs).toBe("object");
+            expect(typeof r.protect).toBe("boolean");
+        }
+    });
+
+    it("roots everything at the stack and nests children under their parents", () => {
+        const stack = plan.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+        expect(stack?.name).toBe("eks-platform-dev");
+        const urns = new Set(plan.resources.map((r) => r.urn));
+        for (const r of plan.resources) {
+            if (r === stack) continue;
+            expect(r.parent, `${r.type} ${r.name} has no parent`).toBeDefined();
+            expect(urns.has(r.parent as string), `${r.name}'s parent ${r.parent} is not in the plan`).toBe(true);
+        }
+    });
+
+    it("records dependency edges only to resources in the plan", () => {
+        const urns = new Set(plan.resources.map((r) => r.urn));
+        const edges = plan.resources.flatMap((r) => r.dependencies.map((d) => [r.urn, d] as const));
+        expect(edges.length).toBeGreaterThan(0);
+        for (const [from, to] of edges) expect(urns.has(to), `${from} -> ${to}`).toBe(true);
+    });
+
+    it("uses the explicit AWS provider with the stack's default tags", () => {
+        const provider = plan.resources.find((r) => r.type === "pulumi:providers:aws") as PlannedResource;
+        expect(provider.inputs.region).toBe("eu-west-1");
+        expect(JSON.stringify(provider.inputs.defaultTags)).toContain("platform-team");
+        const awsResources = plan.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.standIn);
+        for (const r of awsResources) expect(r.provider, `${r.type} ${r.name}`).toMatch(/pulumi:providers:aws::aws::/);
+    });
+
+    it("exports the cluster, network and node identity outputs", () => {
+        const o = plan.outputs;
+        expect(o.clusterName).toBe("eks-platform-dev");
+        expect(o.clusterEndpoint).toMatch(/^https:\/\/.+\.eks\.amazonaws\.com$/);
+        expect(o.oidcProviderArn).toMatch(/^arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\./);
+        expect(o.vpcId).toMatch(/^vpc-/);
+        expect(o.privateSubnetIds).toHaveLength(2);
+        expect(o.publicSubnetIds).toHaveLength(2);
+        for (const id of [...(o.privateSubnetIds as string[]), ...(o.publicSubnetIds as string[])]) expect(id).toMatch(/^subnet-/);
+        expect(o.systemNodeRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+        expect(o.karpenterNodeRoleName).toEqual(expect.any(String));
+        expect(o.kubeconfig).toBe("[secret]");
+    });
+
+    it("exports the stack outputs with secrets masked", () => {
+        expect(plan.outputs.clusterName).toBe("eks-platform-dev");
+        expect(JSON.stringify(plan)).not.toContain("mock-password-not-a-secret");
+        if ("kubeconfig" in plan.outputs) expect(plan.outputs.kubeconfig).toBe("[secret]");
+    });
+});
+
+describe("plan diff", () => {
+    const resource = (name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource => ({
+        urn: `urn:pulumi:dev::eks-platform::aws:ec2/vpc:Vpc::${name}`,
+        type: "aws:ec2/vpc:Vpc",
+        name,
+        custom: true,
+        dependencies: [],
+        inputs,
+        protect: false,
+        ...extra,
+    });
+    const base: PlanResult = {
+        project: "eks-platform",
+        stack: "dev",
+        outputs: {},
+        resources: [resource("a", { cidrBlock: "10.0.0.0/16", tags: { x: "1" } }), resource("b", {})],
+    };
+    const next: PlanResult = {
+        ...base,
+        resources: [resource("a", { cidrBlock: "10.1.0.0/16", tags: { x: "1" } }, { protect: true }), resource("c", {})],
+    };
+
+    it("names what was added, removed and changed, with the changed input paths", () => {
+        const diff = diffPlans(base, next);
+        expect(diff.added.map((r) => r.name)).toEqual(["c"]);
+        expect(diff.removed.map((r) => r.name)).toEqual(["b"]);
+        expect(diff.changed).toHaveLength(1);
+        expect(diff.changed[0]?.paths).toEqual(["inputs.cidrBlock", "protect"]);
+        expect(formatDiff(diff)).toContain("1 to add, 1 to change, 1 to remove");
+    });
+
+    it("looks inside JSON-encoded documents", () => {
+        const a = { policy: JSON.stringify({ Statement: [{ Action: "s3:GetObject" }] }) };
+        const b = { policy: JSON.stringify({ Statement: [{ Action: "s3:*" }] }) };
+        expect(changedPaths(a, b)).toEqual(["policy.Statement[0].Action"]);
+    });
+
+    it("prints a tree with a count per type", () => {
+        const tree = formatTree(base);
+        expect(tree).toContain("aws:ec2/vpc:Vpc  a");
+        expect(tree).toMatch(/aws:ec2\/vpc:Vpc\s+2/);
+    });
+});
+
+/** `npm run plan`'s main() in this process (only for runs that stop before the program), output captured. */
+const runPlanMain = (...args: string[]) => runMain(planMain, args);
+
+describe("the plan command", () => {
+    it("writes the JSON plan, and a new run diffs against it as unchanged", () => {
+        // The global setup wrote this file with `npm run plan -- --stack dev --json FILE`.
+        const file = path.join(REPO_ROOT, ".cache", "plans", "dev.json");
+        const written = JSON.parse(fs.readFileSync(file, "utf8")) as PlanResult;
+        expect(Object.keys(written).sort()).toEqual(["outputs", "project", "resources", "stack"]);
+        expect(written.resources.map((r) => r.urn)).toEqual(plan.resources.map((r) => r.urn));
+        const again = runPlanCli("--stack", "dev", "--diff", file, "--policy=false");
+        expect(again.status, again.stderr).toBe(0);
+        expect(again.stdout).toContain("0 to add, 0 to change, 0 to remove");
+    });
+
+    it("exits non-zero with every config problem on a bad stack file, declaring nothing", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+        const file = path.join(dir, "Pulumi.bad.yaml");
+        const source = fs.readFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
+        fs.writeFileSync(file, source.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/33").replace("azCount: 2", "azCount: 9"));
+        const result = await runPlanMain("--stack", "bad", "--config-file", file);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("eks-platform:network.vpcCidr");
+        expect(result.stderr).toContain("eks-platform:network.azCount: must be 2 or 3 (got 9)");
+        expect(result.stdout).not.toContain("resources in");
+        fs.rmSync(dir, { recursive: true });
+    });
+
+    it("refuses to run without --stack", async () => {
+        const result = await runPlanMain("--quiet");
+        expect(result.status).toBe(2);
+        expect(result.stderr).toContain("--stack is required");
+    });
+});

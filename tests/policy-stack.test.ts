@@ -1,6 +1,0 @@
-import { describe } from "vitest";
-import { shippedStackPasses } from "./policy-stack.fixture";
-
-describe("policy pack on the shipped stacks", () => {
-    for (const stack of ["dev", "staging", "prod"]) shippedStackPasses(stack);
-});

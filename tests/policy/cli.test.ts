@@ -1,0 +1,141 @@
+// `npm run policy -- --plan FILE` over saved plans, as conftest over a saved Terraform plan: the shipped prod plan
+// passes, hand-edited copies of it (an open endpoint, an unencrypted volume, a pool without limits) fail with
+// --strict; and `npm run plan --strict` on a deliberately bad stack file trips the rules it should.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { main as policyMain } from "../../scripts/policy";
+import { runMain } from "../helpers/capture";
+import { sharedPlan } from "../helpers/shared-plan";
+import { REPO_ROOT, type PlannedResource, type PlanResult } from "../../plan";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
+let prod: PlanResult;
+
+beforeAll(async () => {
+    prod = sharedPlan("prod");
+}, 120_000);
+
+/** `npm run plan`: a process of its own (it runs the whole program, once per process). */
+function runPlan(...args: string[]) {
+    const out = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", "run.mjs"), "plan", ...args], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+    });
+    return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+/** `npm run policy`: its main() in this process, with what it prints captured. */
+const runPolicy = (...args: string[]) => runMain(policyMain, args);
+
+/** A copy of the prod plan with `edit` applied to every resource of `type`, saved as JSON. */
+function editedPlan(name: string, type: string, edit: (r: PlannedResource) => void): string {
+    const copy = structuredClone(prod);
+    const targets = copy.resources.filter((r) => r.type === type && !r.standIn);
+    expect(targets.length, `${type} in the prod plan`).toBeGreaterThan(0);
+    targets.forEach(edit);
+    const file = path.join(tmp, `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(copy));
+    return file;
+}
+
+const violationLines = (stdout: string, policy: string) => stdout.split("\n").filter((l) => l.includes(` ${policy} `));
+
+describe("npm run policy -- --plan FILE", () => {
+    it("passes the shipped prod plan with --strict", async () => {
+        const file = path.join(tmp, "prod.json");
+        fs.writeFileSync(file, JSON.stringify(prod));
+        const out = await runPolicy("--plan", file, "--strict");
+        expect(out.stderr).toBe("");
+        expect(out.stdout).toMatch(/policy eks-platform\/prod \(prod\): 0 mandatory/);
+        expect(out.status).toBe(0);
+    }, 60_000);
+
+    it("fails an open API endpoint, one line per violation with level, policy, URN and message", async () => {
+        const file = editedPlan("open-endpoint", "eks:index:Cluster", (r) => {
+            r.inputs.endpointPublicAccess = true;
+            r.inputs.publicAccessCidrs = ["0.0.0.0/0"];
+        });
+        const out = await runPolicy("--plan", file, "--strict");
+        expect(out.status).toBe(1);
+        const lines = violationLines(out.stdout, "eks-endpoint-not-public");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(
+            /^mandatory +eks-endpoint-not-public +urn:pulumi:prod::eks-platform::.*eks:index:Cluster::\S+ +the API endpoint is public/,
+        );
+        // Without --strict the same findings are printed but the exit code stays 0.
+        expect((await runPolicy("--plan", file)).status).toBe(0);
+        // The same plan judged as dev: advisory only, so --strict passes.
+        const dev = await runPolicy("--plan", file, "--env", "dev", "--strict");
+        expect(dev.status).toBe(0);
+        expect(violationLines(dev.stdout, "eks-endpoint-not-public")[0]).toMatch(/^advisory /);
+    }, 60_000);
+
+    it("fails an unencrypted node volume", async () => {
+        const file = editedPlan("unencrypted", "aws:ec2/launchTemplate:LaunchTemplate", (r) => {
+            const mappings = r.inputs.blockDeviceMappings as { ebs: { encrypted: string } }[];
+            for (const m of mappings) m.ebs.encrypted = "false";
+        });
+        const out = await runPolicy("--plan", file, "--strict");
+        expect(out.status).toBe(1);
+        expect(violationLines(out.stdout, "nodes-ebs-encrypted").length).toBeGreaterThan(0);
+    }, 60_000);
+
+    it("fails a NodePool without limits", async () => {
+        const file = editedPlan("no-limits", "kubernetes:karpenter.sh/v1:NodePool", (r) => {
+            delete (r.inputs.spec as { limits?: unknown }).limits;
+        });
+        const out = await runPolicy("--plan", file, "--strict", "--json");
+        expect(out.status).toBe(1);
+        const report = JSON.parse(out.stdout) as { environment: string; violations: { policyName: string; enforcementLevel: string }[] };
+        expect(report.environment).toBe("prod");
+        expect(report.violations.filter((v) => v.policyName === "karpenter-nodepool-limits").length).toBe(
+            prod.resources.filter((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool").length,
+        );
+    }, 60_000);
+
+    it("fails an IMDS hop limit of 2 and a *:* policy", async () => {
+        const lt = editedPlan("hop", "aws:ec2/launchTemplate:LaunchTemplate", (r) => {
+            (r.inputs.metadataOptions as Record<string, unknown>).httpPutResponseHopLimit = 2;
+        });
+        expect(violationLines((await runPolicy("--plan", lt, "--strict")).stdout, "nodes-imds-hop-limit-1")).toHaveLength(1);
+        const iam = editedPlan("admin", "aws:iam/policy:Policy", (r) => {
+            r.inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+        });
+        const out = await runPolicy("--plan", iam, "--strict");
+        expect(out.status).toBe(1);
+        expect(violationLines(out.stdout, "iam-no-wildcard-on-all-resources").length).toBeGreaterThan(0);
+    }, 60_000);
+
+    it("rejects a file that is not a plan", async () => {
+        const file = path.join(tmp, "not-a-plan.json");
+        fs.writeFileSync(file, "{}");
+        expect((await runPolicy("--plan", file)).status).toBe(2);
+    }, 60_000);
+});
+
+describe("npm run plan --strict on a deliberately bad stack file", () => {
+    it("trips the endpoint rule (mandatory in staging) and the AMI pin rule (advisory in staging)", () => {
+        // What the config schema lets through in staging but the pack does not: a public endpoint open to the
+        // world, and a floating AMI alias.
+        const doc = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.staging.yaml"), "utf8")) as {
+            config: Record<string, Record<string, unknown>>;
+        };
+        const cluster = doc.config["eks-platform:cluster"] as { endpoint: { publicAccessCidrs: string[] } };
+        cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"];
+        (doc.config["eks-platform:karpenter"] as { amiAlias: string }).amiAlias = "al2023@latest";
+        const file = path.join(tmp, "Pulumi.bad.yaml");
+        fs.writeFileSync(file, toYaml(doc));
+
+        const out = runPlan("--stack", "staging", "--config-file", file, "--quiet", "--strict", "--policy");
+        expect(out.status).toBe(1);
+        expect(out.stdout).toMatch(/policy eks-platform\/staging \(staging\): 1 mandatory/);
+        const full = runPlan("--stack", "staging", "--config-file", file);
+        expect(violationLines(full.stdout, "eks-endpoint-not-public")[0]).toMatch(/^mandatory .*0\.0\.0\.0\/0/);
+        expect(violationLines(full.stdout, "karpenter-ami-pinned")[0]).toMatch(/^advisory .*al2023@latest/);
+        expect(full.status).toBe(0);
+    }, 120_000);
+});

@@ -2,10 +2,11 @@
 // Data flows one way: stack file -> validated config -> components -> stack outputs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster, partitionOf, SYSTEM_NODE_LABELS } from "./components/cluster";
+import { Cluster } from "./components/cluster";
 import { Cni, maxPodsFor, NetworkBaseline, vpcCniAddonSettings } from "./components/cni";
 import { Ingress } from "./components/ingress";
 import { Karpenter } from "./components/karpenter";
+import { accountContext, platformContext } from "./components/lib/context";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
 import { ConfigError, parsePlatformConfig } from "./stacks/config";
@@ -27,76 +28,62 @@ const awsProvider = new aws.Provider("aws", {
     region: config.region as aws.Region,
     defaultTags: { tags: { ...config.tags } },
 });
-
-// Components are composed below in dependency order (see ../shared/ARCHITECTURE.md):
-// Network -> Cluster -> Cni -> Karpenter -> Ingress -> Observability.
 const providers = { providers: { aws: awsProvider } };
 
-const network = new Network("network", { config: config.network, clusterName: config.clusterName, region: config.region }, providers);
+// One context for every component: the account first, then (once the cluster exists) the platform.
+const account = accountContext(
+    {
+        stack: config.stack,
+        environment: config.environment,
+        region: config.region,
+        clusterName: config.clusterName,
+        protect: config.cluster.protect,
+    },
+    awsProvider,
+    aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId,
+);
 
+// Components are composed below in dependency order (see ARCHITECTURE.md):
+// Network -> Cluster -> Cni -> Karpenter -> Ingress -> Observability.
+const network = new Network("network", { ctx: account, config: config.network }, providers);
+
+const maxPods = maxPodsFor(config.cni, config.cluster.nodeSettings.maxPods);
 const cluster = new Cluster(
     "cluster",
-    {
-        config: config.cluster,
-        clusterName: config.clusterName,
-        region: config.region,
-        network,
-        maxPods: maxPodsFor(config.cni, config.cluster.nodeSettings.maxPods),
-        vpcCni: vpcCniAddonSettings(config.cni),
-    },
+    { ctx: account, config: config.cluster, network, maxPods, vpcCni: vpcCniAddonSettings(config.cni) },
     providers,
 );
+const ctx = platformContext(account, cluster);
 
 const cni = new Cni(
     "cni",
     {
-        cni: config.cni,
-        k8sProvider: cluster.k8sProvider,
-        systemNodeGroup: cluster.systemNodeGroup,
+        ctx,
+        config: config.cni,
         vpcCniAddon: cluster.addons["vpc-cni"],
         podSubnets: network.podSubnets,
         // Nodes share the EKS cluster security group; pod ENIs under custom networking join it too.
         podSecurityGroupIds: [cluster.clusterSecurityGroupId],
-        systemNodeSelector: SYSTEM_NODE_LABELS,
     },
     providers,
 );
 
 const karpenter = new Karpenter(
     "karpenter",
-    {
-        config: config.karpenter,
-        region: config.region,
-        clusterName: cluster.clusterName,
-        clusterEndpoint: cluster.endpoint,
-        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-        k8sProvider: cluster.k8sProvider,
-        systemNodeGroup: cluster.systemNodeGroup,
-        podIdentityAgent: cluster.podIdentityAgent,
-        nodeSettings: config.cluster.nodeSettings,
-        maxPods: maxPodsFor(config.cni, config.cluster.nodeSettings.maxPods),
-    },
+    { ctx, config: config.karpenter, nodeSettings: config.cluster.nodeSettings, maxPods },
     providers,
 );
 
 const ingress = new Ingress(
     "ingress",
     {
+        ctx,
         config: config.ingress,
-        clusterName: cluster.clusterName,
-        region: config.region,
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
-        accountId: aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId,
-        partition: partitionOf(config.region),
-        k8sProvider: cluster.k8sProvider,
-        systemNodeGroup: cluster.systemNodeGroup,
-        podIdentityAgent: cluster.podIdentityAgent,
-        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         // Nodes share the cluster security group (no separate node security group).
         nodeSecurityGroupId: cluster.clusterSecurityGroupId,
         podsRoutableFromVpc: cni.podsRoutableFromVpc,
-        systemNodeSelector: SYSTEM_NODE_LABELS,
     },
     providers,
 );
@@ -104,15 +91,8 @@ const ingress = new Ingress(
 const observability = new Observability(
     "observability",
     {
+        ctx,
         config: config.observability,
-        clusterName: cluster.clusterName,
-        region: config.region,
-        k8sProvider: cluster.k8sProvider,
-        systemNodeGroup: cluster.systemNodeGroup,
-        defaultStorageClass: cluster.defaultStorageClass,
-        defaultStorageClassName: cluster.defaultStorageClassName,
-        podIdentityAgent: cluster.podIdentityAgent,
-        protect: config.cluster.protect,
         scrapeTargets: { karpenter: { namespace: config.karpenter.namespace }, loadBalancerController: { namespace: "kube-system" } },
         ingressClassName: config.ingress.ingressClass.name,
         ingressController: ingress.controllerRelease,
@@ -125,7 +105,7 @@ const observability = new Observability(
 if (config.cni.baselinePolicies) {
     new NetworkBaseline("network-baseline", {
         mode: config.cni.mode,
-        k8sProvider: cluster.k8sProvider,
+        k8sProvider: ctx.k8sProvider,
         apiServerCidrs: [network.vpcCidr],
         namespaces: [...ingress.namespaceTraffic, ...observability.namespaceTraffic],
         dependsOn: [

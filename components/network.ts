@@ -5,16 +5,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkConfig, PlatformConfig } from "../stacks/config";
 import { planSubnets, type SubnetPlan } from "./lib/cidr";
+import type { AccountContext } from "./lib/context";
 import type { NetworkOutputs } from "./lib/contracts";
 import { policyDocument, type PolicyDocument } from "./lib/iam";
 import { vpcSweepHook } from "./lib/destroy-hooks";
 
 export interface NetworkArgs {
+    /** The account, region and cluster name (value of the karpenter.sh/discovery tag on private subnets). */
+    ctx: AccountContext;
     /** The stack's network settings. */
     config: PlatformConfig["network"];
-    /** The EKS cluster name: value of the karpenter.sh/discovery tag on private subnets. */
-    clusterName: string;
-    region: string;
 }
 
 /** Tags of each subnet role. Load balancers find subnets by the elb tags; Karpenter finds node subnets by discovery. */
@@ -78,7 +78,8 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:network:Network", name, {}, opts);
-        const { config, clusterName } = args;
+        const { config, ctx } = args;
+        const { clusterName } = ctx;
         const parent = { parent: this };
         const named = (suffix: string) => ({ Name: `${clusterName}-${suffix}` });
 
@@ -101,7 +102,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
                   )
                   .names.apply((names) => {
                       if (names.length < config.azCount)
-                          throw new Error(`region ${args.region} has ${names.length} zones, azCount is ${config.azCount}`);
+                          throw new Error(`region ${ctx.region} has ${names.length} zones, azCount is ${config.azCount}`);
                       return names.slice(0, config.azCount);
                   });
         const zone = (i: number) => this.availabilityZones.apply((zones) => zones[i] as string);
@@ -110,7 +111,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
             `${name}-vpc`,
             { cidrBlock: config.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: named("vpc") },
             // A second, cheap sweep pass before the VPC goes: leftover controller security groups and detached ENIs.
-            { parent: this, hooks: { beforeDelete: [vpcSweepHook({ clusterName, region: args.region })] } },
+            { parent: this, hooks: { beforeDelete: [vpcSweepHook({ clusterName, region: ctx.region })] } },
         );
         this.vpcId = this.vpc.id;
         // The default security group is adopted and emptied so nothing can use it by accident (CIS AWS 5.4).
@@ -224,7 +225,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
             });
         }
 
-        if (config.flowLogs.enabled) this.flowLogs(name, args, clusterName);
+        if (config.flowLogs.enabled) this.flowLogs(name, args);
         this.endpoints(name, args, [publicRouteTable, ...privateRouteTables], privateSubnets);
 
         this.registerOutputs({
@@ -238,11 +239,10 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
         });
     }
 
-    private flowLogs(name: string, args: NetworkArgs, clusterName: string): void {
+    private flowLogs(name: string, args: NetworkArgs): void {
         const parent = { parent: this };
         const flow = args.config.flowLogs;
-        const identity = aws.getCallerIdentityOutput({}, parent);
-        const partition = aws.getPartitionOutput({}, parent);
+        const { clusterName, partition, region } = args.ctx;
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
             { name: `/aws/vpc/${clusterName}/flow-logs`, retentionInDays: flow.retentionDays },
@@ -252,9 +252,9 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
             `${name}-flow-logs`,
             {
                 description: `Delivers VPC flow logs of ${clusterName} to CloudWatch Logs`,
-                assumeRolePolicy: pulumi
-                    .all([identity.accountId, partition.partition])
-                    .apply(([accountId, p]) => JSON.stringify(flowLogsTrustPolicy(accountId, p, args.region))),
+                assumeRolePolicy: args.ctx.accountId.apply((accountId) =>
+                    JSON.stringify(flowLogsTrustPolicy(accountId, partition, region)),
+                ),
             },
             parent,
         );
@@ -281,7 +281,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
     private endpoints(name: string, args: NetworkArgs, routeTables: aws.ec2.RouteTable[], privateSubnets: aws.ec2.Subnet[]): void {
         const parent = { parent: this };
         const { endpoints } = args.config;
-        const service = (s: string) => `com.amazonaws.${args.region}.${s}`;
+        const service = (s: string) => `com.amazonaws.${args.ctx.region}.${s}`;
         if (endpoints.s3Gateway) {
             new aws.ec2.VpcEndpoint(
                 `${name}-s3`,
@@ -290,7 +290,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
                     serviceName: service("s3"),
                     vpcEndpointType: "Gateway",
                     routeTableIds: routeTables.map((t) => t.id),
-                    tags: { Name: `${args.clusterName}-s3` },
+                    tags: { Name: `${args.ctx.clusterName}-s3` },
                 },
                 parent,
             );
@@ -303,7 +303,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
                 vpcId: this.vpc.id,
                 description: "HTTPS from the VPC to its interface endpoints",
                 ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: sources, description: "HTTPS from the VPC" }],
-                tags: { Name: `${args.clusterName}-endpoints` },
+                tags: { Name: `${args.ctx.clusterName}-endpoints` },
             },
             parent,
         );
@@ -317,7 +317,7 @@ export class Network extends pulumi.ComponentResource implements NetworkOutputs 
                     privateDnsEnabled: true,
                     subnetIds: privateSubnets.map((s) => s.id),
                     securityGroupIds: [securityGroup.id],
-                    tags: { Name: `${args.clusterName}-${endpoint}` },
+                    tags: { Name: `${args.ctx.clusterName}-${endpoint}` },
                 },
                 parent,
             );

@@ -6,7 +6,7 @@ import { clusterDefaults, clusterSchema } from "./schema/cluster";
 import { cniDefaults, cniSchema } from "./schema/cni";
 import { ENVIRONMENTS, type Environment } from "./schema/common";
 import { ingressDefaults, ingressSchema } from "./schema/ingress";
-import { expandNodePools, karpenterDefaults, karpenterSchema } from "./schema/karpenter";
+import { effectiveNodePools, expandNodePools, karpenterDefaults, karpenterSchema, type EffectiveNodePool } from "./schema/karpenter";
 import { networkDefaults, networkSchema } from "./schema/network";
 import { observabilityDefaults, observabilitySchema } from "./schema/observability";
 import { crossSectionRules } from "./schema/rules";
@@ -52,7 +52,10 @@ type ParsedKeys = z.infer<typeof platformSchema>;
 
 export type NetworkConfig = ParsedKeys["eks-platform:network"];
 export type ClusterConfig = ParsedKeys["eks-platform:cluster"];
-export type KarpenterConfig = ParsedKeys["eks-platform:karpenter"];
+export type KarpenterConfig = ParsedKeys["eks-platform:karpenter"] & {
+    /** Derived: the NodePools Karpenter gets (the declared pools and the spot overflow pools derived from them). */
+    effectiveNodePools: EffectiveNodePool[];
+};
 export type CniConfig = ParsedKeys["eks-platform:cni"];
 export type IngressConfig = ParsedKeys["eks-platform:ingress"];
 export type ObservabilityConfig = ParsedKeys["eks-platform:observability"];
@@ -235,7 +238,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
         },
         network: data["eks-platform:network"],
         cluster: data["eks-platform:cluster"],
-        karpenter: data["eks-platform:karpenter"],
+        karpenter: { ...data["eks-platform:karpenter"], effectiveNodePools: effectiveNodePools(data["eks-platform:karpenter"].nodePools) },
         cni: data["eks-platform:cni"],
         ingress: data["eks-platform:ingress"],
         observability: data["eks-platform:observability"],

@@ -6,10 +6,13 @@ import * as eks from "@pulumi/eks";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
+import { eksAddon } from "../lib/addons";
+import type { AccountContext } from "../lib/context";
 import type { ClusterOutputs, NetworkOutputs } from "../lib/contracts";
 import { createSweepAnchor } from "../lib/destroy-hooks";
-import { podIdentityRole } from "../lib/iam";
+import type { PodIdentityScope } from "../lib/iam";
 import { nodeUserData } from "../lib/nodeadm";
+import { eksTaint, SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../lib/placement";
 import {
     accessEntriesFor,
     addonPlan,
@@ -18,21 +21,16 @@ import {
     LAUNCH_TEMPLATE_METADATA_OPTIONS,
     nodeRoleManagedPolicies,
     nodeRoleTrustPolicy,
-    partitionOf,
     rootVolume,
     secretsKeyPolicy,
-    SYSTEM_NODE_LABELS,
-    SYSTEM_TAINT,
-    type AddonSpec,
 } from "./spec";
 
 export * from "./spec";
 
 export interface ClusterArgs {
+    ctx: AccountContext;
     /** The stack's cluster settings. */
     config: PlatformConfig["cluster"];
-    clusterName: string;
-    region: string;
     network: Pick<NetworkOutputs, "vpcId" | "publicSubnetIds" | "privateSubnetIds">;
     /** Max pods per system node, matched to the CNI mode (index.ts computes it); nodeadm's default when unset. */
     maxPods?: number;
@@ -64,11 +62,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:Cluster", name, {}, opts);
-        const { config, clusterName } = args;
+        const { config, ctx } = args;
+        const { clusterName, partition, accountId } = ctx;
         const parent = { parent: this };
-        const stateful = { parent: this, protect: config.protect };
-        const identity = aws.getCallerIdentityOutput({}, parent);
-        const partition = partitionOf(args.region);
+        const stateful = { parent: this, protect: ctx.protect };
 
         const secretsKey = new aws.kms.Key(
             `${name}-secrets`,
@@ -76,7 +73,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 description: `Envelope encryption of Kubernetes secrets in EKS cluster ${clusterName}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: config.kmsKeyDeletionWindowDays,
-                policy: identity.accountId.apply((accountId) => JSON.stringify(secretsKeyPolicy(accountId, partition))),
+                policy: accountId.apply((account) => JSON.stringify(secretsKeyPolicy(account, partition))),
             },
             stateful,
         );
@@ -110,7 +107,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 kubernetesServiceIpAddressRange: config.serviceCidr,
                 ipFamily: "ipv4",
                 upgradePolicy: { supportType: "STANDARD" },
-                deletionProtection: config.protect,
+                deletionProtection: ctx.protect,
                 // No default node group, no instance role, no component security groups: the EKS-created cluster
                 // security group is the one nodes (system and Karpenter) share.
                 skipDefaultNodeGroup: true,
@@ -142,10 +139,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             `${name}-destroy-sweep`,
             {
                 clusterName: this.clusterName,
-                region: args.region,
+                region: ctx.region,
                 vpcId: args.network.vpcId,
                 cluster,
-                hook: { clusterName, region: args.region },
+                hook: { clusterName, region: ctx.region },
             },
             parent,
         );
@@ -155,29 +152,19 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             { parent: this, dependsOn: [sweepAnchor] },
         );
 
-        const addon = (spec: AddonSpec, dependsOn: pulumi.Input<pulumi.Resource>[]) =>
-            new aws.eks.Addon(
-                `${name}-${spec.key}`,
-                {
-                    clusterName: this.clusterName,
-                    addonName: spec.addonName,
-                    addonVersion: spec.version,
-                    resolveConflictsOnCreate: "OVERWRITE",
-                    resolveConflictsOnUpdate: "OVERWRITE",
-                    configurationValues: spec.configurationValues ? JSON.stringify(spec.configurationValues) : undefined,
-                },
-                { parent: this, dependsOn },
-            );
-        const plan = addonPlan(config, args.vpcCni);
+        const plan = addonPlan(config, args.vpcCni, clusterName);
         this.addons = {};
-        for (const spec of plan.filter((a) => a.phase === "beforeCompute")) this.addons[spec.key] = addon(spec, [cluster]);
+        // Add-ons created before the nodes have no Pod Identity role (the agent itself is one of them).
+        for (const spec of plan.filter((a) => a.phase === "beforeCompute"))
+            this.addons[spec.key] = eksAddon(name, { clusterName: this.clusterName }, spec, { parent: this, dependsOn: [cluster] }).addon;
+        this.podIdentityAgent = this.addons["pod-identity-agent"] as aws.eks.Addon;
 
         // --- system node group
         const nodeRole = new aws.iam.Role(
             `${name}-system-node`,
             {
                 description: `System managed node group of ${clusterName}`,
-                assumeRolePolicy: identity.accountId.apply((accountId) => JSON.stringify(nodeRoleTrustPolicy(accountId))),
+                assumeRolePolicy: accountId.apply((account) => JSON.stringify(nodeRoleTrustPolicy(account))),
             },
             parent,
         );
@@ -185,7 +172,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             (policy) =>
                 new aws.iam.RolePolicyAttachment(
                     `${name}-system-node-${policy}`,
-                    { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
+                    { role: nodeRole.name, policyArn: `arn:${partition}:iam::aws:policy/${policy}` },
                     parent,
                 ),
         );
@@ -220,34 +207,16 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 subnetIds: args.network.privateSubnetIds,
                 nodeRoleArn: nodeRole.arn,
                 launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-                taints: [{ ...SYSTEM_TAINT }],
+                taints: [eksTaint(SYSTEM_TAINT)],
                 labels: { ...SYSTEM_NODE_LABELS },
             },
             { parent: this, dependsOn: [...Object.values(this.addons), ...nodePolicies, sweepAnchor] },
         );
 
-        // --- add-ons that need nodes
-        const ebsCsi = podIdentityRole(
-            `${name}-ebs-csi`,
-            {
-                clusterName: this.clusterName,
-                accountId: identity.accountId,
-                partition,
-                namespace: "kube-system",
-                serviceAccount: "ebs-csi-controller-sa",
-                managedPolicies: ["AmazonEBSCSIDriverPolicyV2"],
-                description: `EBS CSI driver controller of ${clusterName} (Pod Identity)`,
-                dependsOn: [this.addons["pod-identity-agent"] as aws.eks.Addon],
-            },
-            this,
-        );
-        for (const spec of plan.filter((a) => a.phase === "afterCompute")) {
-            this.addons[spec.key] = addon(
-                spec,
-                spec.key === "ebs-csi-driver" ? [this.systemNodeGroup, ebsCsi.association] : [this.systemNodeGroup],
-            );
-        }
-        this.podIdentityAgent = this.addons["pod-identity-agent"] as aws.eks.Addon;
+        // --- add-ons that need nodes (Deployments), with their Pod Identity roles
+        const scope: PodIdentityScope = { clusterName: this.clusterName, accountId, partition, podIdentityAgent: this.podIdentityAgent };
+        for (const spec of plan.filter((a) => a.phase === "afterCompute"))
+            this.addons[spec.key] = eksAddon(name, scope, spec, { parent: this, dependsOn: [this.systemNodeGroup] }).addon;
 
         const storageClass = defaultStorageClassSpec();
         this.defaultStorageClass = new kubernetes.storage.v1.StorageClass(`${name}-gp3`, storageClass, {

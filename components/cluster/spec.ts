@@ -1,23 +1,20 @@
 // Pure parts of the Cluster component: access entries, the secrets key policy, the node role trust, the system node
 // group's launch template and the managed add-on plan. Plain values in, plain objects out (tests/cluster.test.ts).
 import type { PlatformConfig } from "../../stacks/config";
-import { ACCESS_POLICIES } from "../../stacks/schema/cluster";
+import type { AddonSpec } from "../lib/addons";
 import { policyDocument, type PolicyDocument } from "../lib/iam";
+import { SYSTEM_TOLERATION } from "../lib/placement";
 
 type ClusterSettings = PlatformConfig["cluster"];
+type AccessPolicyName = ClusterSettings["accessEntries"][number]["accessPolicy"];
 
-/** The taint that keeps everything but critical add-ons off the system node group. */
-export const SYSTEM_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
-/** The same taint as pods tolerate it. */
-export const SYSTEM_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists" } as const;
-export { SYSTEM_NODE_LABELS } from "../lib/contracts";
-
-/** The AWS partition of a region (ARNs are built without a lookup, so they are plain strings in the plan). */
-export function partitionOf(region: string): "aws" | "aws-cn" | "aws-us-gov" {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    return "aws";
-}
+/** The EKS access policy (cluster-access-policy/<name>) behind each short name the config accepts. */
+export const ACCESS_POLICIES: Readonly<Record<AccessPolicyName, string>> = {
+    "cluster-admin": "AmazonEKSClusterAdminPolicy",
+    admin: "AmazonEKSAdminPolicy",
+    edit: "AmazonEKSEditPolicy",
+    view: "AmazonEKSViewPolicy",
+};
 
 /** EKS-optimized AL2023 AMI type for an architecture (nodeadm; EKS merges our NodeConfig with its own). */
 export function amiTypeFor(
@@ -113,13 +110,9 @@ export function nodeRoleManagedPolicies(vpcCniInstalled: boolean): string[] {
 /** When an add-on is created relative to the system node group. */
 export type AddonPhase = "beforeCompute" | "afterCompute";
 
-export interface AddonSpec {
-    /** Short key: logical names derive from it. */
+export interface ClusterAddonSpec extends AddonSpec {
     key: "vpc-cni" | "kube-proxy" | "pod-identity-agent" | "coredns" | "ebs-csi-driver" | "metrics-server";
-    addonName: string;
-    version: string;
     phase: AddonPhase;
-    configurationValues?: Record<string, unknown>;
 }
 
 /**
@@ -131,10 +124,11 @@ export interface AddonSpec {
 export function addonPlan(
     settings: ClusterSettings,
     vpcCni: { install: boolean; configurationValues: Record<string, unknown> },
-): AddonSpec[] {
+    clusterName: string,
+): ClusterAddonSpec[] {
     const v = settings.addons;
     const tolerations = [SYSTEM_TOLERATION];
-    const plan: AddonSpec[] = [];
+    const plan: ClusterAddonSpec[] = [];
     if (vpcCni.install)
         plan.push({
             key: "vpc-cni",
@@ -154,6 +148,13 @@ export function addonPlan(
             phase: "afterCompute",
             // The default StorageClass is ours (encrypted gp3), not the add-on's.
             configurationValues: { controller: { tolerations }, defaultStorageClass: { enabled: false } },
+            identityName: "ebs-csi",
+            podIdentity: {
+                namespace: "kube-system",
+                serviceAccount: "ebs-csi-controller-sa",
+                managedPolicies: ["AmazonEBSCSIDriverPolicyV2"],
+                description: `EBS CSI driver controller of ${clusterName} (Pod Identity)`,
+            },
         },
         {
             key: "metrics-server",

@@ -2,26 +2,14 @@
 // component creates itself (Installation, APIServer), so they are visible in the plan and checked against the
 // operator's CRD. Pure functions; see the README's CNI section for the modes.
 import type { CniConfig } from "../../stacks/config";
-import { SYSTEM_NODE_LABELS } from "../lib/contracts";
+import { SYSTEM_PLACEMENT, type Placement } from "../lib/placement";
 
 export const CALICO_CHART = "tigera-operator";
 export const CALICO_REPOSITORY = "https://docs.tigera.io/calico/charts";
 export const CALICO_NAMESPACE = "tigera-operator";
 
-/** The system nodes' labels (components/lib/contracts.ts), the single definition the Cluster labels its nodes with. */
-export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = SYSTEM_NODE_LABELS;
-/** The taint of the system node group: only critical add-ons tolerate it. */
-export const CRITICAL_ADDONS_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } as const;
-
-export interface Toleration {
-    key?: string;
-    operator: "Exists" | "Equal";
-    value?: string;
-    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
-
 /** The tigera-operator chart's values: the operator only; every Calico object is made by the Cni component. */
-export function tigeraOperatorValues(systemNodeSelector: Readonly<Record<string, string>> = SYSTEM_NODE_SELECTOR): Record<string, unknown> {
+export function tigeraOperatorValues(system: Placement = SYSTEM_PLACEMENT): Record<string, unknown> {
     return {
         // The Installation and APIServer are Pulumi resources (plan-visible, schema-checked, explicit ordering).
         installation: { enabled: false },
@@ -31,7 +19,7 @@ export function tigeraOperatorValues(systemNodeSelector: Readonly<Record<string,
         whisker: { enabled: false },
         defaultFelixConfiguration: { enabled: false },
         manageCRDs: true,
-        nodeSelector: { "kubernetes.io/os": "linux", ...systemNodeSelector },
+        nodeSelector: { "kubernetes.io/os": "linux", ...system.nodeSelector },
         // The chart's default (tolerate everything) is kept: the operator is host-networked and must run on nodes that
         // are not Ready yet (calico-cni: no CNI until Calico runs).
         tolerations: [
@@ -56,17 +44,14 @@ export interface CalicoInstallation {
  * AmazonVPC, BGP off: the VPC routes pod addresses). calico-cni: Calico is the CNI with its own IPAM and a VXLAN pool
  * (BGP off: EKS gives no BGP peering, VXLAN crosses subnets and zones).
  */
-export function calicoInstallation(
-    cni: CniConfig,
-    systemNodeSelector: Readonly<Record<string, string>> = SYSTEM_NODE_SELECTOR,
-): CalicoInstallation {
+export function calicoInstallation(cni: CniConfig, system: Placement = SYSTEM_PLACEMENT): CalicoInstallation {
     if (cni.mode === "vpc-cni-policy") throw new Error("calicoInstallation: mode vpc-cni-policy installs no Calico");
     const common = {
         kubernetesProvider: "EKS",
         variant: "Calico",
         controlPlaneReplicas: 2,
-        controlPlaneNodeSelector: { ...systemNodeSelector },
-        controlPlaneTolerations: [{ ...CRITICAL_ADDONS_TOLERATION }],
+        controlPlaneNodeSelector: { ...system.nodeSelector },
+        controlPlaneTolerations: system.tolerations.map((t) => ({ ...t })),
         // No CSI driver for Calico's Dikastes/L7 features: not used here (chart default).
         kubeletVolumePluginPath: "None",
         nodeMetricsPort: 9091,

@@ -7,6 +7,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CniConfig } from "../../stacks/config";
+import type { PlatformContext } from "../lib/context";
+import { platformRelease } from "../lib/helm";
 import { calicoApiServer, calicoInstallation, CALICO_CHART, CALICO_NAMESPACE, CALICO_REPOSITORY, tigeraOperatorValues } from "./calico";
 import { policyBackendFor, type PolicyBackend } from "./baseline";
 
@@ -20,18 +22,15 @@ export interface PodSubnet {
 }
 
 export interface CniArgs {
-    cni: CniConfig;
-    k8sProvider: kubernetes.Provider;
-    /** Calico's operator needs a node to run on; everything here waits for the system node group. */
-    systemNodeGroup: pulumi.Resource;
+    /** The platform context: Calico's operator runs on the system nodes; everything here waits for them. */
+    ctx: PlatformContext;
+    config: CniConfig;
     /** The vpc-cni add-on (it installs the ENIConfig CRD); ENIConfigs wait for it instead of the nodes when given. */
     vpcCniAddon?: pulumi.Resource;
     /** Per-AZ pod subnets of network.podCidr (NetworkOutputs.podSubnets): one ENIConfig each under custom networking. */
     podSubnets: readonly PodSubnet[];
     /** Security groups of the pods' ENIs under custom networking (the cluster security group, so nodes and pods talk). */
     podSecurityGroupIds: pulumi.Input<string>[];
-    /** The system nodes' labels (the Cluster's); Calico's operator and control plane are pinned there. */
-    systemNodeSelector?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -61,11 +60,11 @@ export class Cni extends pulumi.ComponentResource {
 
     constructor(name: string, args: CniArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cni:Cni", name, {}, opts);
-        const { cni } = args;
+        const { config: cni, ctx } = args;
         this.mode = cni.mode;
         this.policyBackend = policyBackendFor(cni.mode);
         this.podsRoutableFromVpc = cni.mode !== "calico-cni";
-        const k8s = { parent: this, provider: args.k8sProvider };
+        const k8s = { parent: this, provider: ctx.k8sProvider };
 
         if (cni.mode !== "vpc-cni-policy") {
             const namespace = new kubernetes.core.v1.Namespace(
@@ -79,20 +78,20 @@ export class Cni extends pulumi.ComponentResource {
                 },
                 k8s,
             );
-            this.calicoRelease = new kubernetes.helm.v3.Release(
+            this.calicoRelease = platformRelease(
                 `${name}-calico`,
+                ctx,
                 {
-                    name: "calico",
-                    chart: CALICO_CHART,
+                    release: "calico",
+                    source: { chart: CALICO_CHART, repo: CALICO_REPOSITORY },
                     version: cni.calicoVersion,
-                    repositoryOpts: { repo: CALICO_REPOSITORY },
                     namespace: namespace.metadata.name,
-                    values: tigeraOperatorValues(args.systemNodeSelector),
+                    values: tigeraOperatorValues(ctx.system),
                     timeout: 600,
                 },
-                { ...k8s, dependsOn: [args.systemNodeGroup] },
+                this,
             );
-            const installation = calicoInstallation(cni, args.systemNodeSelector);
+            const installation = calicoInstallation(cni, ctx.system);
             // Destroy removes the Installation first, while the operator still runs to tear calico-system down.
             this.installation = new kubernetes.apiextensions.CustomResource(`${name}-installation`, installation, {
                 ...k8s,
@@ -137,7 +136,7 @@ export class Cni extends pulumi.ComponentResource {
                         eniConfigObject<pulumi.Input<string>>(subnet.availabilityZone, subnet.subnetId, args.podSecurityGroupIds),
                         // The CRD comes with the add-on; waiting for it (not the nodes) lets the ENIConfigs exist before
                         // the system nodes finish joining (see the README's CNI section on ordering).
-                        { ...k8s, dependsOn: [args.vpcCniAddon ?? args.systemNodeGroup] },
+                        { ...k8s, dependsOn: [args.vpcCniAddon ?? ctx.systemNodeGroup] },
                     ),
                 );
             });

@@ -6,6 +6,8 @@ import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngressConfig } from "../../stacks/config";
+import type { PlatformContext } from "../lib/context";
+import { platformRelease } from "../lib/helm";
 import { podIdentityRole } from "../lib/iam";
 import { loadBalancerControllerPolicy } from "./iam";
 import type { NamespaceTraffic } from "../lib/contracts";
@@ -28,27 +30,16 @@ export * from "./iam";
 export * from "./values";
 
 export interface IngressArgs {
+    /** The platform context: the controller runs on the system nodes, its credentials come through Pod Identity. */
+    ctx: PlatformContext;
     config: IngressConfig;
-    clusterName: pulumi.Input<string>;
-    region: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
-    accountId: pulumi.Input<string>;
-    partition: pulumi.Input<string>;
-    k8sProvider: kubernetes.Provider;
-    /** Controllers run on the system nodes: the release waits for them. */
-    systemNodeGroup: pulumi.Resource;
-    /** The Pod Identity agent add-on: the controller's credentials come through it. */
-    podIdentityAgent: pulumi.Resource;
-    /** The EKS cluster security group: the control plane's ENIs call the webhook from it. */
-    clusterSecurityGroupId: pulumi.Input<string>;
-    /** The security group of the nodes the controller runs on (gets the webhook rule). */
+    /** The security group of the nodes the controller runs on (gets the webhook rule): the cluster security group. */
     nodeSecurityGroupId: pulumi.Input<string>;
     /** False in calico-cni mode (Cni.podsRoutableFromVpc): instance targets, webhook on host network. */
     podsRoutableFromVpc: boolean;
     /** The VPC CIDR: the control plane's ENIs call ingress-nginx's admission webhook from it. */
     vpcCidr: string;
-    /** The system nodes' labels (the Cluster's); both releases are pinned there. */
-    systemNodeSelector?: Readonly<Record<string, string>>;
     /** Namespaces Prometheus scrapes from (baseline policy of ingress-nginx); every namespace when absent. */
     metricsScrapers?: string[];
 }
@@ -66,22 +57,22 @@ export class Ingress extends pulumi.ComponentResource {
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:ingress:Ingress", name, {}, opts);
-        const { config } = args;
-        const k8s = { parent: this, provider: args.k8sProvider };
+        const { config, ctx } = args;
+        const k8s = { parent: this, provider: ctx.k8sProvider };
 
         const { role, association } = podIdentityRole(
             `${name}-lbc`,
             {
-                clusterName: args.clusterName,
-                accountId: args.accountId,
-                partition: args.partition,
+                clusterName: ctx.cluster.clusterName,
+                accountId: ctx.accountId,
+                partition: ctx.partition,
+                podIdentityAgent: ctx.podIdentityAgent,
+            },
+            {
                 namespace: LBC_NAMESPACE,
                 serviceAccount: LBC_SERVICE_ACCOUNT,
                 description: "AWS Load Balancer Controller (EKS Pod Identity)",
-                inlinePolicies: {
-                    controller: pulumi.output(args.partition).apply((partition) => JSON.stringify(loadBalancerControllerPolicy(partition))),
-                },
-                dependsOn: [args.podIdentityAgent],
+                inlinePolicies: { controller: JSON.stringify(loadBalancerControllerPolicy(ctx.partition)) },
             },
             this,
         );
@@ -92,7 +83,7 @@ export class Ingress extends pulumi.ComponentResource {
             `${name}-lbc-webhook`,
             {
                 securityGroupId: args.nodeSecurityGroupId,
-                referencedSecurityGroupId: args.clusterSecurityGroupId,
+                referencedSecurityGroupId: ctx.cluster.clusterSecurityGroupId,
                 ipProtocol: "tcp",
                 fromPort: LBC_WEBHOOK_PORT,
                 toPort: LBC_WEBHOOK_PORT,
@@ -101,26 +92,27 @@ export class Ingress extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.controllerRelease = new kubernetes.helm.v3.Release(
+        this.controllerRelease = platformRelease(
             `${name}-lbc`,
+            ctx,
             {
-                name: LBC_CHART,
-                chart: LBC_CHART,
+                release: LBC_CHART,
+                source: { chart: LBC_CHART, repo: LBC_REPOSITORY },
                 version: config.loadBalancerController.chartVersion,
-                repositoryOpts: { repo: LBC_REPOSITORY },
                 namespace: LBC_NAMESPACE,
                 values: loadBalancerControllerValues<pulumi.Input<string>>({
-                    clusterName: args.clusterName,
-                    region: args.region,
+                    clusterName: ctx.cluster.clusterName,
+                    region: ctx.region,
                     vpcId: args.vpcId,
                     config,
                     podsRoutableFromVpc: args.podsRoutableFromVpc,
-                    systemNodeSelector: args.systemNodeSelector,
+                    system: ctx.system,
                 }),
                 timeout: 600,
+                // Credentials before the pods start (the association), the webhook reachable.
+                dependsOn: [association, webhookRule],
             },
-            // Credentials before the pods start (the association), nodes to run on, the webhook reachable.
-            { ...k8s, dependsOn: [args.systemNodeGroup, association, webhookRule] },
+            this,
         );
 
         // Both need the chart's CRDs and webhook; the controller must be up to admit them.
@@ -149,22 +141,19 @@ export class Ingress extends pulumi.ComponentResource {
                 k8s,
             );
             // The nginx Service makes an NLB through the controller: created after it, deleted before it.
-            this.nginxRelease = new kubernetes.helm.v3.Release(
+            this.nginxRelease = platformRelease(
                 `${name}-nginx`,
+                ctx,
                 {
-                    name: NGINX_CHART,
-                    chart: NGINX_CHART,
+                    release: NGINX_CHART,
+                    source: { chart: NGINX_CHART, repo: NGINX_REPOSITORY },
                     version: config.nginx.chartVersion,
-                    repositoryOpts: { repo: NGINX_REPOSITORY },
                     namespace: this.nginxNamespace.metadata.name,
-                    values: nginxValues({
-                        config,
-                        podsRoutableFromVpc: args.podsRoutableFromVpc,
-                        systemNodeSelector: args.systemNodeSelector,
-                    }),
+                    values: nginxValues({ config, podsRoutableFromVpc: args.podsRoutableFromVpc, system: ctx.system }),
                     timeout: 900,
+                    dependsOn: [this.controllerRelease],
                 },
-                { ...k8s, dependsOn: [this.controllerRelease, args.systemNodeGroup] },
+                this,
             );
             this.namespaceTraffic.push({
                 namespace: NGINX_NAMESPACE,

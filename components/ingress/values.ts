@@ -2,7 +2,7 @@
 // the cluster name or VPC id are passed through untouched: `T` is string in tests, pulumi.Input<string> in the
 // component). Value names follow the charts' values.yaml: aws-load-balancer-controller 3.5.0, ingress-nginx 4.13.
 import type { IngressConfig } from "../../stacks/config";
-import { SYSTEM_NODE_LABELS } from "../lib/contracts";
+import { placementValues, SYSTEM_PLACEMENT, type Placement } from "../lib/placement";
 
 export const LBC_CHART = "aws-load-balancer-controller";
 export const LBC_REPOSITORY = "https://aws.github.io/eks-charts";
@@ -16,10 +16,6 @@ export const NGINX_NAMESPACE = "ingress-nginx";
 /** The IngressClass controller string the LB controller answers to. */
 export const ALB_CONTROLLER = "ingress.k8s.aws/alb";
 
-/** The system nodes' labels (components/lib/contracts.ts), the single definition the Cluster labels its nodes with. */
-export const SYSTEM_NODE_SELECTOR: Readonly<Record<string, string>> = SYSTEM_NODE_LABELS;
-export const CRITICAL_ADDONS_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } as const;
-
 export interface LoadBalancerControllerInputs<T> {
     clusterName: T;
     region: T;
@@ -30,7 +26,8 @@ export interface LoadBalancerControllerInputs<T> {
      * control plane reaches the webhook only on the host network.
      */
     podsRoutableFromVpc: boolean;
-    systemNodeSelector?: Readonly<Record<string, string>>;
+    /** The system nodes the controller runs on. */
+    system?: Placement;
 }
 
 /** Spread replicas over zones (best effort) and nodes (hard), matching the release's pods. */
@@ -54,8 +51,7 @@ export function loadBalancerControllerValues<T>(i: LoadBalancerControllerInputs<
         // The chart renders the PDB only when replicaCount > 1.
         podDisruptionBudget: { maxUnavailable: 1 },
         topologySpreadConstraints: topologySpread(podLabels),
-        nodeSelector: { ...(i.systemNodeSelector ?? SYSTEM_NODE_SELECTOR) },
-        tolerations: [{ ...CRITICAL_ADDONS_TOLERATION }],
+        ...placementValues(i.system ?? SYSTEM_PLACEMENT),
         priorityClassName: "system-cluster-critical",
         resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
         // The IngressClass and its params are Pulumi resources (createIngressClassResource off): the chart's
@@ -78,7 +74,7 @@ export function loadBalancerControllerValues<T>(i: LoadBalancerControllerInputs<
 export interface NginxInputs {
     config: IngressConfig;
     podsRoutableFromVpc: boolean;
-    systemNodeSelector?: Readonly<Record<string, string>>;
+    system?: Placement;
 }
 
 /** Annotations of the ingress-nginx Service that make the LB controller (not the in-tree controller) build an NLB. */
@@ -103,8 +99,8 @@ export function nginxValues(i: NginxInputs): Record<string, unknown> {
             replicaCount: nginx.replicas,
             minAvailable: 1,
             topologySpreadConstraints: topologySpread(podLabels),
-            nodeSelector: { "kubernetes.io/os": "linux", ...(i.systemNodeSelector ?? SYSTEM_NODE_SELECTOR) },
-            tolerations: [{ ...CRITICAL_ADDONS_TOLERATION }],
+            nodeSelector: { "kubernetes.io/os": "linux", ...(i.system ?? SYSTEM_PLACEMENT).nodeSelector },
+            tolerations: placementValues(i.system ?? SYSTEM_PLACEMENT).tolerations,
             ingressClassResource: { name: "nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx" },
             ingressClass: "nginx",
             service: {

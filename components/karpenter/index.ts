@@ -5,14 +5,15 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../stacks/config";
+import type { PlatformContext } from "../lib/context";
+import { platformRelease } from "../lib/helm";
 import { podIdentityRole } from "../lib/iam";
 import type { NodeSettingsInput } from "../lib/nodeadm";
-import type { PlatformConfig } from "../../stacks/config";
-import { effectiveNodePools } from "../../stacks/schema/karpenter";
 import { CONTROLLER_POLICY_NAMES, controllerPolicies, NODE_MANAGED_POLICIES, nodeTrustPolicy } from "./iam";
 import { eventPattern, INTERRUPTION_EVENTS, interruptionQueuePolicy, QUEUE_RETENTION_SECONDS } from "./interruption";
 import { ec2NodeClassObject, NODECLASS_API_VERSION, NODEPOOL_API_VERSION, nodePoolObject } from "./nodepools";
-import { DEFAULT_SYSTEM_NODE_TAINT, KARPENTER_CHART, KARPENTER_CRD_CHART, karpenterValues, type Taint } from "./values";
+import { KARPENTER_CHART, KARPENTER_CRD_CHART, karpenterValues } from "./values";
 
 export * from "./iam";
 export * from "./interruption";
@@ -20,24 +21,14 @@ export * from "./nodepools";
 export * from "./values";
 
 export interface KarpenterArgs {
+    /** The platform context: the cluster's name, endpoint and security group, the system nodes the controller runs on. */
+    ctx: PlatformContext;
     /** The stack's Karpenter settings (eks-platform:karpenter). */
     config: PlatformConfig["karpenter"];
-    region: string;
-    /** From the Cluster component. */
-    clusterName: pulumi.Input<string>;
-    clusterEndpoint: pulumi.Input<string>;
-    clusterSecurityGroupId: pulumi.Input<string>;
-    k8sProvider: kubernetes.Provider;
-    /** The release waits for it, so the controller has somewhere to run (and is removed before it). */
-    systemNodeGroup: pulumi.Resource;
-    /** The EKS Pod Identity agent add-on: the controller's association needs it. */
-    podIdentityAgent: pulumi.Resource;
     /** containerd/kubelet settings of the system nodes (eks-platform:cluster.nodeSettings), shared by every EC2NodeClass. */
     nodeSettings: NodeSettingsInput;
     /** Max pods derived from the CNI mode (e.g. 110 with prefix delegation); an EC2NodeClass's own setting wins. */
     maxPods?: number;
-    /** Taints of the system node group; default: CriticalAddonsOnly:NoSchedule. */
-    systemNodeTaints?: readonly Taint[];
 }
 
 export class Karpenter extends pulumi.ComponentResource {
@@ -54,18 +45,16 @@ export class Karpenter extends pulumi.ComponentResource {
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:karpenter:Karpenter", name, {}, opts);
-        const config = args.config;
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const clusterName = pulumi.output(args.clusterName);
-        const k8s = { parent: this, provider: args.k8sProvider };
+        const { config, ctx } = args;
+        const clusterName = ctx.cluster.clusterName;
+        const k8s = { parent: this, provider: ctx.k8sProvider };
 
         // --- node identity: upstream's KarpenterNodeRole; Karpenter v1 makes the instance profile from spec.role.
         this.nodeRole = new aws.iam.Role(
             `${name}-node`,
             {
                 description: pulumi.interpolate`Nodes launched by Karpenter in EKS cluster ${clusterName}`,
-                assumeRolePolicy: partition.dnsSuffix.apply((suffix) => JSON.stringify(nodeTrustPolicy(suffix))),
+                assumeRolePolicy: JSON.stringify(nodeTrustPolicy(ctx.dnsSuffix)),
             },
             { parent: this },
         );
@@ -73,7 +62,7 @@ export class Karpenter extends pulumi.ComponentResource {
             (policy) =>
                 new aws.iam.RolePolicyAttachment(
                     `${name}-node-${policy}`,
-                    { role: this.nodeRole.name, policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policy}` },
+                    { role: this.nodeRole.name, policyArn: `arn:${ctx.partition}:iam::aws:policy/${policy}` },
                     { parent: this },
                 ),
         );
@@ -114,24 +103,21 @@ export class Karpenter extends pulumi.ComponentResource {
         // --- controller identity: a Pod Identity role carrying upstream's six policies, scoped as upstream scopes them.
         const { role: controllerRole, association } = podIdentityRole(
             `${name}-controller`,
+            { clusterName, accountId: ctx.accountId, partition: ctx.partition, podIdentityAgent: ctx.podIdentityAgent },
             {
-                clusterName,
-                accountId: identity.accountId,
-                partition: partition.partition,
                 namespace: config.namespace,
                 serviceAccount: config.serviceAccount,
                 description: `Karpenter controller (${config.namespace}/${config.serviceAccount}), chart ${config.chartVersion}`,
-                dependsOn: [args.podIdentityAgent],
             },
             this,
         );
         this.controllerRole = controllerRole;
         const documents = pulumi
-            .all([partition.partition, identity.accountId, clusterName, this.nodeRole.arn, this.interruptionQueue.arn])
-            .apply(([partitionName, accountId, cluster, nodeRoleArn, queueArn]) =>
+            .all([ctx.accountId, clusterName, this.nodeRole.arn, this.interruptionQueue.arn])
+            .apply(([accountId, cluster, nodeRoleArn, queueArn]) =>
                 controllerPolicies({
-                    partition: partitionName,
-                    region: args.region,
+                    partition: ctx.partition,
+                    region: ctx.region,
                     accountId,
                     clusterName: cluster,
                     nodeRoleArn,
@@ -155,19 +141,14 @@ export class Karpenter extends pulumi.ComponentResource {
         });
 
         // --- charts: CRDs in their own release so a controller upgrade never deletes them.
-        this.crdRelease = new kubernetes.helm.v3.Release(
+        this.crdRelease = platformRelease(
             `${name}-crd`,
-            {
-                name: "karpenter-crd",
-                chart: KARPENTER_CRD_CHART,
-                version: config.chartVersion,
-                namespace: config.namespace,
-                maxHistory: 10,
-            },
-            { ...k8s, dependsOn: [args.systemNodeGroup] },
+            ctx,
+            { release: "karpenter-crd", source: { chart: KARPENTER_CRD_CHART }, version: config.chartVersion, namespace: config.namespace },
+            this,
         );
         const values = pulumi
-            .all([clusterName, pulumi.output(args.clusterEndpoint), this.interruptionQueue.name])
+            .all([clusterName, ctx.cluster.endpoint, this.interruptionQueue.name])
             .apply(([cluster, endpoint, queueName]) =>
                 karpenterValues({
                     clusterName: cluster,
@@ -175,27 +156,28 @@ export class Karpenter extends pulumi.ComponentResource {
                     interruptionQueueName: queueName,
                     serviceAccount: config.serviceAccount,
                     replicas: config.replicas,
-                    systemNodeTaints: args.systemNodeTaints ?? [DEFAULT_SYSTEM_NODE_TAINT],
+                    system: ctx.system,
                 }),
             );
-        this.release = new kubernetes.helm.v3.Release(
+        this.release = platformRelease(
             name,
+            ctx,
             {
-                name: "karpenter",
-                chart: KARPENTER_CHART,
+                release: "karpenter",
+                source: { chart: KARPENTER_CHART },
                 version: config.chartVersion,
                 namespace: config.namespace,
                 // The CRDs belong to the karpenter-crd release.
                 skipCrds: true,
                 values,
-                maxHistory: 10,
+                dependsOn: [this.crdRelease, association, ...controllerAttachments, queuePolicy],
             },
-            { ...k8s, dependsOn: [this.crdRelease, args.systemNodeGroup, association, ...controllerAttachments, queuePolicy] },
+            this,
         );
 
         // --- EC2NodeClasses and NodePools: they depend on the release, so a destroy removes them while Karpenter runs.
         const classContext = pulumi
-            .all([clusterName, pulumi.output(args.clusterSecurityGroupId), this.nodeRole.name])
+            .all([clusterName, ctx.cluster.clusterSecurityGroupId, this.nodeRole.name])
             .apply(([cluster, securityGroupId, nodeRoleName]) => ({
                 clusterName: cluster,
                 clusterSecurityGroupId: securityGroupId,
@@ -221,7 +203,7 @@ export class Karpenter extends pulumi.ComponentResource {
             classByName.set(nodeClass.name, resource);
             return resource;
         });
-        const pools = effectiveNodePools(config.nodePools);
+        const pools = config.effectiveNodePools;
         this.nodePoolNames = pools.map((p) => p.name);
         this.nodePools = pools.map((pool) => {
             const object = nodePoolObject(pool);

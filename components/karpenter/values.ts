@@ -1,27 +1,13 @@
 // Helm values of the karpenter chart (charts/karpenter/values.yaml of the pinned version), built from plain values.
 // Only what this platform decides is set; everything else stays at the chart's default.
+import { SYSTEM_PLACEMENT, type Placement, type Toleration } from "../lib/placement";
 
 /** The chart and its CRD chart, both on Karpenter's public ECR (OCI). */
 export const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
 export const KARPENTER_CRD_CHART = "oci://public.ecr.aws/karpenter/karpenter-crd";
 
-/** The taint that keeps workloads off the system nodes: Karpenter tolerates it (the chart's own default toleration). */
-export const DEFAULT_SYSTEM_NODE_TAINT: Taint = { key: "CriticalAddonsOnly", effect: "NoSchedule" };
 /** Label Karpenter puts on every node it launches: the controller must never run on one of its own nodes. */
 export const NODEPOOL_LABEL = "karpenter.sh/nodepool";
-
-export interface Taint {
-    key: string;
-    value?: string;
-    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
-
-interface Toleration {
-    key: string;
-    operator: "Exists" | "Equal";
-    value?: string;
-    effect?: string;
-}
 
 export interface KarpenterValuesInput {
     clusterName: string;
@@ -30,8 +16,8 @@ export interface KarpenterValuesInput {
     interruptionQueueName: string;
     serviceAccount: string;
     replicas: number;
-    /** Taints of the system node group the controller runs on. */
-    systemNodeTaints: readonly Taint[];
+    /** The system nodes the controller runs on (selected and tolerated). */
+    system?: Placement;
 }
 
 /** The subset of the chart's values this platform sets (names as in the chart's values.yaml). */
@@ -60,11 +46,8 @@ export interface KarpenterValues {
  * the node it runs on). With EKS Pod Identity the service account needs no role annotation.
  */
 export function karpenterValues(input: KarpenterValuesInput): KarpenterValues {
-    const tolerations: Toleration[] = input.systemNodeTaints.map((t) =>
-        t.value === undefined
-            ? { key: t.key, operator: "Exists", effect: t.effect }
-            : { key: t.key, operator: "Equal", value: t.value, effect: t.effect },
-    );
+    const system = input.system ?? SYSTEM_PLACEMENT;
+    const tolerations: Toleration[] = system.tolerations.map((t) => ({ ...t }));
     const settings: KarpenterValues["settings"] = { clusterName: input.clusterName, interruptionQueue: input.interruptionQueueName };
     if (input.clusterEndpoint !== undefined) settings.clusterEndpoint = input.clusterEndpoint;
     return {
@@ -73,7 +56,7 @@ export function karpenterValues(input: KarpenterValuesInput): KarpenterValues {
         // One controller may be evicted at a time; with a single replica (dev) a drain may take it (it restarts elsewhere).
         podDisruptionBudget: { name: "karpenter", maxUnavailable: 1 },
         priorityClassName: "system-cluster-critical",
-        nodeSelector: { "kubernetes.io/os": "linux" },
+        nodeSelector: { "kubernetes.io/os": "linux", ...system.nodeSelector },
         affinity: {
             nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {

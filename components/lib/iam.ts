@@ -52,58 +52,70 @@ export function podIdentityTrustPolicy(scope: {
     });
 }
 
-export interface PodIdentityRoleArgs {
-    clusterName: pulumi.Input<string>;
-    accountId: pulumi.Input<string>;
-    partition: pulumi.Input<string>;
+/** A Pod Identity role as data: the service account it is bound to and what it may do. */
+export interface PodIdentitySpec {
     namespace: string;
     serviceAccount: string;
+    description: pulumi.Input<string>;
     /** Inline policy documents by short name (rendered JSON in the plan). */
     inlinePolicies?: Record<string, pulumi.Input<string>>;
     /** AWS managed policy names (e.g. AmazonEBSCSIDriverPolicyV2); ARNs are built with the partition. */
-    managedPolicies?: string[];
-    description: string;
-    /** Resources the association must wait for (e.g. the Pod Identity agent add-on). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
+    managedPolicies?: readonly string[];
+}
+
+/** Where a Pod Identity role lives: the cluster, the account and partition, and the agent its pods need. */
+export interface PodIdentityScope {
+    clusterName: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    partition: string;
+    /** The EKS Pod Identity agent add-on: the association waits for it. */
+    podIdentityAgent: pulumi.Resource;
+}
+
+export interface PodIdentityRole {
+    role: aws.iam.Role;
+    association: aws.eks.PodIdentityAssociation;
+    /** The role's policy attachments and inline policies: what the workload waits for besides the association. */
+    policies: pulumi.Resource[];
 }
 
 /**
- * An IAM role bound to one Kubernetes service account through EKS Pod Identity: the role, its policies and the
- * PodIdentityAssociation. Children are parented to `parent`; names derive from `name`.
+ * An IAM role bound to one Kubernetes service account through EKS Pod Identity: the role (trust scoped to that
+ * service account of this cluster), its policies and the PodIdentityAssociation. Children are parented to `parent`;
+ * names derive from `name`.
  */
-export function podIdentityRole(
-    name: string,
-    args: PodIdentityRoleArgs,
-    parent: pulumi.Resource,
-): { role: aws.iam.Role; association: aws.eks.PodIdentityAssociation } {
+export function podIdentityRole(name: string, scope: PodIdentityScope, spec: PodIdentitySpec, parent: pulumi.Resource): PodIdentityRole {
     const role = new aws.iam.Role(
         `${name}-role`,
         {
-            description: args.description,
+            description: spec.description,
             assumeRolePolicy: pulumi
-                .all([args.accountId, args.clusterName])
+                .all([scope.accountId, scope.clusterName])
                 .apply(([accountId, clusterName]) =>
                     JSON.stringify(
-                        podIdentityTrustPolicy({ accountId, clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount }),
+                        podIdentityTrustPolicy({ accountId, clusterName, namespace: spec.namespace, serviceAccount: spec.serviceAccount }),
                     ),
                 ),
         },
         { parent },
     );
-    for (const [policyName, document] of Object.entries(args.inlinePolicies ?? {})) {
-        new aws.iam.RolePolicy(`${name}-${policyName}`, { role: role.name, policy: document }, { parent });
+    const policies: pulumi.Resource[] = [];
+    for (const [policyName, document] of Object.entries(spec.inlinePolicies ?? {})) {
+        policies.push(new aws.iam.RolePolicy(`${name}-${policyName}`, { role: role.name, policy: document }, { parent }));
     }
-    for (const managed of args.managedPolicies ?? []) {
-        new aws.iam.RolePolicyAttachment(
-            `${name}-${managed}`,
-            { role: role.name, policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/${managed}` },
-            { parent },
+    for (const managed of spec.managedPolicies ?? []) {
+        policies.push(
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${managed}`,
+                { role: role.name, policyArn: `arn:${scope.partition}:iam::aws:policy/${managed}` },
+                { parent },
+            ),
         );
     }
     const association = new aws.eks.PodIdentityAssociation(
         `${name}-pod-identity`,
-        { clusterName: args.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount, roleArn: role.arn },
-        { parent, dependsOn: args.dependsOn },
+        { clusterName: scope.clusterName, namespace: spec.namespace, serviceAccount: spec.serviceAccount, roleArn: role.arn },
+        { parent, dependsOn: [scope.podIdentityAgent] },
     );
-    return { role, association };
+    return { role, association, policies };
 }

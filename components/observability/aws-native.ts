@@ -1,8 +1,8 @@
 // AWS-native options: Container Insights (the amazon-cloudwatch-observability EKS add-on) and X-Ray tracing through
 // the ADOT EKS add-on, each with its IAM role bound to the add-on's service account through EKS Pod Identity.
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { podIdentityRole } from "../lib/iam";
+import type * as pulumi from "@pulumi/pulumi";
+import { eksAddon, type InstalledAddon } from "../lib/addons";
+import type { PlatformContext } from "../lib/context";
 
 /** Service accounts the add-ons run their agents as (AWS docs: Container Insights quick start, ADOT OTLP ingest). */
 export const ADDON_IDENTITIES = {
@@ -41,63 +41,68 @@ export function adotConfiguration(): AdotConfiguration {
     return { collector: { otlpIngest: { pipelines: { traces: { xray: { enabled: true } } } } } };
 }
 
-export interface AddonContext {
-    name: string;
-    parent: pulumi.Resource;
-    clusterName: pulumi.Input<string>;
-    accountId: pulumi.Input<string>;
-    partition: pulumi.Input<string>;
-    podIdentityAgent: pulumi.Resource;
-    nodeDependencies: pulumi.Resource[];
-}
-
 function addonWithRole(
-    ctx: AddonContext,
+    name: string,
+    ctx: PlatformContext,
+    parent: pulumi.Resource,
     key: keyof typeof ADDON_IDENTITIES,
     version: string,
-    configuration: object,
+    configuration: Record<string, unknown>,
     description: string,
-): { addon: aws.eks.Addon; role: aws.iam.Role } {
+): InstalledAddon {
     const identity = ADDON_IDENTITIES[key];
-    const { role, association } = podIdentityRole(
-        `${ctx.name}-${key === "adot" ? "adot" : "container-insights"}`,
+    const scope = {
+        clusterName: ctx.cluster.clusterName,
+        accountId: ctx.accountId,
+        partition: ctx.partition,
+        podIdentityAgent: ctx.podIdentityAgent,
+    };
+    return eksAddon(
+        name,
+        scope,
         {
-            clusterName: ctx.clusterName,
-            accountId: ctx.accountId,
-            partition: ctx.partition,
-            namespace: identity.namespace,
-            serviceAccount: identity.serviceAccount,
-            managedPolicies: [...identity.managedPolicies],
-            description,
-            dependsOn: [ctx.podIdentityAgent],
-        },
-        ctx.parent,
-    );
-    const addon = new aws.eks.Addon(
-        `${ctx.name}-${identity.addonName}`,
-        {
-            clusterName: ctx.clusterName,
+            key: identity.addonName,
             addonName: identity.addonName,
-            addonVersion: version,
-            configurationValues: JSON.stringify(configuration),
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "OVERWRITE",
+            version,
+            configurationValues: configuration,
+            identityName: key === "adot" ? "adot" : "container-insights",
+            podIdentity: {
+                namespace: identity.namespace,
+                serviceAccount: identity.serviceAccount,
+                managedPolicies: identity.managedPolicies,
+                description,
+            },
         },
-        { parent: ctx.parent, dependsOn: [...ctx.nodeDependencies, association] },
+        { parent, dependsOn: [ctx.systemNodeGroup] },
     );
-    return { addon, role };
 }
 
-export function createContainerInsights(ctx: AddonContext, version: string, ourFluentBitShipsLogs: boolean) {
+export function createContainerInsights(
+    name: string,
+    ctx: PlatformContext,
+    parent: pulumi.Resource,
+    version: string,
+    ourFluentBitShipsLogs: boolean,
+) {
     return addonWithRole(
+        name,
         ctx,
+        parent,
         "containerInsights",
         version,
-        containerInsightsConfiguration(ourFluentBitShipsLogs),
+        { ...containerInsightsConfiguration(ourFluentBitShipsLogs) },
         "Container Insights: the CloudWatch agent's metrics and X-Ray segments",
     );
 }
 
-export function createAdot(ctx: AddonContext, version: string) {
-    return addonWithRole(ctx, "adot", version, adotConfiguration(), "ADOT OTLP ingest collector: send traces to X-Ray");
+export function createAdot(name: string, ctx: PlatformContext, parent: pulumi.Resource, version: string) {
+    return addonWithRole(
+        name,
+        ctx,
+        parent,
+        "adot",
+        version,
+        { ...adotConfiguration() },
+        "ADOT OTLP ingest collector: send traces to X-Ray",
+    );
 }

@@ -1,12 +1,13 @@
 // Observability: kube-prometheus-stack (Prometheus, Alertmanager, Grafana, node-exporter, kube-state-metrics),
 // scraping and dashboards for the platform's controllers, logs (Loki on S3 or CloudWatch Logs, shipped by Fluent
 // Bit) and the AWS-native add-ons (Container Insights, ADOT/X-Ray). Every part can be switched off per stack.
-import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { PlatformConfig } from "../../stacks/config";
+import type { PlatformContext } from "../lib/context";
 import type { NamespaceTraffic } from "../lib/contracts";
+import { platformRelease } from "../lib/helm";
 import { createAdot, createContainerInsights } from "./aws-native";
 import { DASHBOARD_LABEL, platformDashboards, platformServiceMonitors, type ScrapeTargets } from "./dashboards";
 import { createFluentBit, createLoki, type LogContext } from "./logs";
@@ -41,19 +42,11 @@ export function monitoringNamespaceTraffic(opts: { vpcCidr: string; grafanaIngre
 }
 
 export interface ObservabilityArgs {
-    clusterName: pulumi.Input<string>;
-    region: string;
-    /** Account and partition for IAM trust policies and bucket names; looked up when not given. */
-    accountId?: pulumi.Input<string>;
-    partition?: pulumi.Input<string>;
-    k8sProvider: kubernetes.Provider;
-    /** Every release waits for the system node group (and, when it has volumes, for the storage class). */
-    systemNodeGroup: pulumi.Resource;
-    defaultStorageClass: pulumi.Resource;
-    defaultStorageClassName: pulumi.Input<string>;
-    podIdentityAgent: pulumi.Resource;
-    /** Protect the S3 buckets and the log group from deletion (config.cluster.protect; true in prod). */
-    protect: boolean;
+    /**
+     * The platform context: every release waits for the system nodes (and, when it has volumes, for the default
+     * storage class); the buckets and the log group are protected with ctx.protect (true in prod).
+     */
+    ctx: PlatformContext;
     config: ObservabilitySettings;
     /** Platform controllers to scrape and chart (their namespaces). */
     scrapeTargets?: ScrapeTargets;
@@ -81,15 +74,11 @@ export class Observability extends pulumi.ComponentResource {
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:observability:Observability", name, {}, opts);
-        const cfg = args.config;
+        const { config: cfg, ctx } = args;
         const parts = logParts(cfg.logs);
         const inCluster = cfg.prometheus.enabled || parts.fluentBit;
-        const k8s = { parent: this, provider: args.k8sProvider };
-
-        const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        const partition = args.partition ?? aws.getPartitionOutput({}, { parent: this }).partition;
-        const nodeDependencies = [args.systemNodeGroup];
-        const storageDependencies = [args.defaultStorageClass];
+        const k8s = { parent: this, provider: ctx.k8sProvider };
+        const storageDependencies = [ctx.defaultStorageClass.resource];
 
         let namespace: pulumi.Output<string> | undefined;
         if (inCluster) {
@@ -111,7 +100,7 @@ export class Observability extends pulumi.ComponentResource {
         // --- metrics, alerts and Grafana
         let monitoringRelease: kubernetes.helm.v3.Release | undefined;
         if (cfg.prometheus.enabled && namespace) {
-            const releaseDependencies: pulumi.Resource[] = [...nodeDependencies, ...storageDependencies];
+            const releaseDependencies: pulumi.Resource[] = [...storageDependencies];
             let adminSecretName: pulumi.Output<string> = pulumi.output(NAMES.grafanaAdminSecret);
             if (cfg.grafana.enabled) {
                 const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
@@ -134,15 +123,15 @@ export class Observability extends pulumi.ComponentResource {
             const ingressClassName = args.ingressClassName ?? "alb";
             const alertmanager = { enabled: cfg.alertmanager.enabled, replicas: cfg.alertmanager.replicas };
             const prometheus = { ...cfg.prometheus, requests: { ...cfg.prometheus.requests } };
-            monitoringRelease = new kubernetes.helm.v3.Release(
+            monitoringRelease = platformRelease(
                 `${name}-kube-prometheus-stack`,
+                ctx,
                 {
-                    name: NAMES.kubePrometheusStackRelease,
-                    chart: CHART_REPOSITORIES.kubePrometheusStack.chart,
+                    release: NAMES.kubePrometheusStackRelease,
+                    source: CHART_REPOSITORIES.kubePrometheusStack,
                     version: cfg.prometheus.chartVersion,
-                    repositoryOpts: { repo: CHART_REPOSITORIES.kubePrometheusStack.repo },
                     namespace,
-                    values: pulumi.all([args.defaultStorageClassName, adminSecretName]).apply(([storageClassName, secretName]) =>
+                    values: pulumi.all([ctx.defaultStorageClass.name, adminSecretName]).apply(([storageClassName, secretName]) =>
                         kubePrometheusStackValues({
                             storageClassName,
                             prometheus,
@@ -156,8 +145,9 @@ export class Observability extends pulumi.ComponentResource {
                         }),
                     ),
                     timeout: 900,
+                    dependsOn: releaseDependencies,
                 },
-                { ...k8s, dependsOn: releaseDependencies },
+                this,
             );
             this.kubePrometheusStack = monitoringRelease;
             if (cfg.grafana.enabled) {
@@ -170,47 +160,22 @@ export class Observability extends pulumi.ComponentResource {
 
         // --- logs
         if (parts.fluentBit && namespace) {
-            const ctx: LogContext = {
-                name,
-                parent: this,
-                k8sProvider: args.k8sProvider,
-                namespace,
-                clusterName: args.clusterName,
-                region: args.region,
-                accountId,
-                partition,
-                storageClassName: args.defaultStorageClassName,
-                nodeDependencies,
-                storageDependencies,
-                podIdentityAgent: args.podIdentityAgent,
-                monitoringRelease,
-                grafanaEnabled: cfg.grafana.enabled,
-                protect: args.protect,
-            };
+            const logs: LogContext = { name, parent: this, ctx, namespace, monitoringRelease, grafanaEnabled: cfg.grafana.enabled };
             if (parts.loki) {
-                const loki = createLoki(ctx, { ...cfg.loki, requests: { ...cfg.loki.requests } });
+                const loki = createLoki(logs, { ...cfg.loki, requests: { ...cfg.loki.requests } });
                 this.loki = loki.release;
                 this.lokiBucketNames = pulumi.all(loki.buckets.map((b) => b.bucket.bucket));
-                this.fluentBit = createFluentBit(ctx, cfg.fluentBit, { kind: "loki", loki }).release;
+                this.fluentBit = createFluentBit(logs, cfg.fluentBit, { kind: "loki", loki }).release;
             } else {
-                const fluentBit = createFluentBit(ctx, cfg.fluentBit, { kind: "cloudwatch", retentionDays: cfg.cloudwatch.retentionDays });
+                const fluentBit = createFluentBit(logs, cfg.fluentBit, { kind: "cloudwatch", retentionDays: cfg.cloudwatch.retentionDays });
                 this.fluentBit = fluentBit.release;
                 this.containerLogGroupName = fluentBit.logGroup?.name;
             }
         }
 
         // --- AWS-native add-ons
-        const addonContext = {
-            name,
-            parent: this,
-            clusterName: args.clusterName,
-            accountId,
-            partition,
-            podIdentityAgent: args.podIdentityAgent,
-            nodeDependencies,
-        };
-        if (cfg.containerInsights.enabled) createContainerInsights(addonContext, cfg.containerInsights.version, parts.fluentBit);
-        if (cfg.adot.enabled) createAdot(addonContext, cfg.adot.version);
+        if (cfg.containerInsights.enabled) createContainerInsights(name, ctx, this, cfg.containerInsights.version, parts.fluentBit);
+        if (cfg.adot.enabled) createAdot(name, ctx, this, cfg.adot.version);
 
         this.registerOutputs({
             namespace: this.namespace,
@@ -230,7 +195,7 @@ export class Observability extends pulumi.ComponentResource {
         grafanaEnabled: boolean,
     ): void {
         const targets = args.scrapeTargets ?? {};
-        const opts = { parent: this, provider: args.k8sProvider, dependsOn: [release] };
+        const opts = { parent: this, provider: args.ctx.k8sProvider, dependsOn: [release] };
         for (const [target, spec] of Object.entries(platformServiceMonitors(targets))) {
             new kubernetes.apiextensions.CustomResource(
                 `${name}-${target}-servicemonitor`,

@@ -1,9 +1,11 @@
 // The log pipeline: Loki (monolithic) on S3 buckets this stack makes, reached through a Pod Identity role scoped to
 // those buckets, and Fluent Bit on every node shipping container logs to Loki or to a CloudWatch Logs group.
 import * as aws from "@pulumi/aws";
-import * as kubernetes from "@pulumi/kubernetes";
+import type * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { podIdentityRole } from "../lib/iam";
+import type { PlatformContext } from "../lib/context";
+import { platformRelease } from "../lib/helm";
+import { podIdentityRole, type PodIdentityScope } from "../lib/iam";
 import {
     fluentBitCloudWatchPolicy,
     lokiBucketName,
@@ -27,22 +29,19 @@ import {
 export interface LogContext {
     name: string;
     parent: pulumi.Resource;
-    k8sProvider: kubernetes.Provider;
+    ctx: PlatformContext;
     namespace: pulumi.Output<string>;
-    clusterName: pulumi.Input<string>;
-    region: string;
-    accountId: pulumi.Input<string>;
-    partition: pulumi.Input<string>;
-    storageClassName: pulumi.Input<string>;
-    /** Node groups and storage every release waits for. */
-    nodeDependencies: pulumi.Resource[];
-    storageDependencies: pulumi.Resource[];
-    podIdentityAgent: pulumi.Resource;
     /** The kube-prometheus-stack release when it exists: its CRDs back the charts' ServiceMonitors. */
     monitoringRelease?: kubernetes.helm.v3.Release;
     grafanaEnabled: boolean;
-    protect: boolean;
 }
+
+const identityScope = (ctx: PlatformContext): PodIdentityScope => ({
+    clusterName: ctx.cluster.clusterName,
+    accountId: ctx.accountId,
+    partition: ctx.partition,
+    podIdentityAgent: ctx.podIdentityAgent,
+});
 
 export interface LokiBucket {
     bucket: aws.s3.Bucket;
@@ -50,14 +49,15 @@ export interface LokiBucket {
 }
 
 /** An encrypted, private, owner-enforced, TLS-only bucket with a lifecycle from Loki's retention. */
-function lokiBucket(ctx: LogContext, purpose: LokiBucketPurpose, retentionDays: number): LokiBucket {
-    const name = `${ctx.name}-loki-${purpose}`;
-    const opts = { parent: ctx.parent };
+function lokiBucket(logs: LogContext, purpose: LokiBucketPurpose, retentionDays: number): LokiBucket {
+    const { ctx } = logs;
+    const name = `${logs.name}-loki-${purpose}`;
+    const opts = { parent: logs.parent };
     const bucket = new aws.s3.Bucket(
         name,
         {
             bucket: pulumi
-                .all([ctx.clusterName, ctx.accountId])
+                .all([ctx.cluster.clusterName, ctx.accountId])
                 .apply(([cluster, account]) => lokiBucketName(cluster, account, ctx.region, purpose)),
             // Outside prod the stack can be destroyed with its logs; in prod the bucket is protected instead.
             forceDestroy: !ctx.protect,
@@ -96,28 +96,26 @@ export interface LokiParts {
 }
 
 export function createLoki(
-    ctx: LogContext,
+    logs: LogContext,
     loki: { chartVersion: string; replicas: number; retentionDays: number; requests: { cpu: string; memory: string } },
 ): LokiParts {
-    const buckets = (["chunks", "ruler"] as const).map((purpose) => lokiBucket(ctx, purpose, loki.retentionDays));
+    const { ctx } = logs;
+    const buckets = (["chunks", "ruler"] as const).map((purpose) => lokiBucket(logs, purpose, loki.retentionDays));
     const { role, association } = podIdentityRole(
-        `${ctx.name}-loki`,
+        `${logs.name}-loki`,
+        identityScope(ctx),
         {
-            clusterName: ctx.clusterName,
-            accountId: ctx.accountId,
-            partition: ctx.partition,
             namespace: MONITORING_NAMESPACE,
             serviceAccount: NAMES.lokiServiceAccount,
             description: "Loki: read and write its chunk and ruler buckets",
             inlinePolicies: { s3: pulumi.all(buckets.map((b) => b.bucket.arn)).apply((arns) => JSON.stringify(lokiS3Policy(arns))) },
-            dependsOn: [ctx.podIdentityAgent],
         },
-        ctx.parent,
+        logs.parent,
     );
     const [chunks, ruler] = buckets;
     if (!chunks || !ruler) throw new Error("createLoki: expected a chunks and a ruler bucket");
     const values = pulumi
-        .all([chunks.bucket.bucket, ruler.bucket.bucket, ctx.storageClassName])
+        .all([chunks.bucket.bucket, ruler.bucket.bucket, ctx.defaultStorageClass.name])
         .apply(([chunksName, rulerName, storageClassName]) =>
             lokiValues({
                 region: ctx.region,
@@ -126,32 +124,24 @@ export function createLoki(
                 retentionDays: loki.retentionDays,
                 requests: loki.requests,
                 storageClassName,
-                selfMonitoring: ctx.monitoringRelease !== undefined,
-                grafanaDashboards: ctx.grafanaEnabled,
+                selfMonitoring: logs.monitoringRelease !== undefined,
+                grafanaDashboards: logs.grafanaEnabled,
             }),
         );
-    const release = new kubernetes.helm.v3.Release(
-        `${ctx.name}-loki`,
+    const release = platformRelease(
+        `${logs.name}-loki`,
+        ctx,
         {
-            name: NAMES.lokiRelease,
-            chart: CHART_REPOSITORIES.loki.chart,
+            release: NAMES.lokiRelease,
+            source: CHART_REPOSITORIES.loki,
             version: loki.chartVersion,
-            repositoryOpts: { repo: CHART_REPOSITORIES.loki.repo },
-            namespace: ctx.namespace,
+            namespace: logs.namespace,
             values,
             timeout: 600,
-        },
-        {
-            parent: ctx.parent,
-            provider: ctx.k8sProvider,
             // The pod must find its Pod Identity association at start, or it runs without S3 credentials.
-            dependsOn: [
-                ...ctx.nodeDependencies,
-                ...ctx.storageDependencies,
-                association,
-                ...(ctx.monitoringRelease ? [ctx.monitoringRelease] : []),
-            ],
+            dependsOn: [ctx.defaultStorageClass.resource, association, ...(logs.monitoringRelease ? [logs.monitoringRelease] : [])],
         },
+        logs.parent,
     );
     return { release, buckets, role, association };
 }
@@ -163,12 +153,13 @@ export interface FluentBitParts {
 }
 
 export function createFluentBit(
-    ctx: LogContext,
+    logs: LogContext,
     fluentBit: { chartVersion: string },
     target: { kind: "loki"; loki: LokiParts } | { kind: "cloudwatch"; retentionDays: number },
 ): FluentBitParts {
+    const { ctx } = logs;
     let output: pulumi.Output<FluentBitOutput>;
-    const waitFor: pulumi.Resource[] = [...ctx.nodeDependencies];
+    const waitFor: pulumi.Resource[] = [];
     let logGroup: aws.cloudwatch.LogGroup | undefined;
     let role: aws.iam.Role | undefined;
     if (target.kind === "loki") {
@@ -177,42 +168,40 @@ export function createFluentBit(
         waitFor.push(target.loki.release);
     } else {
         logGroup = new aws.cloudwatch.LogGroup(
-            `${ctx.name}-container-logs`,
-            { name: pulumi.output(ctx.clusterName).apply(containerLogGroupName), retentionInDays: target.retentionDays },
-            { parent: ctx.parent, protect: ctx.protect },
+            `${logs.name}-container-logs`,
+            { name: ctx.cluster.clusterName.apply(containerLogGroupName), retentionInDays: target.retentionDays },
+            { parent: logs.parent, protect: ctx.protect },
         );
         const fluentBitRole = podIdentityRole(
-            `${ctx.name}-fluent-bit`,
+            `${logs.name}-fluent-bit`,
+            identityScope(ctx),
             {
-                clusterName: ctx.clusterName,
-                accountId: ctx.accountId,
-                partition: ctx.partition,
                 namespace: MONITORING_NAMESPACE,
                 serviceAccount: NAMES.fluentBitServiceAccount,
                 description: "Fluent Bit: write container logs to its CloudWatch Logs group",
                 inlinePolicies: { logs: logGroup.arn.apply((arn) => JSON.stringify(fluentBitCloudWatchPolicy(arn))) },
-                dependsOn: [ctx.podIdentityAgent],
             },
-            ctx.parent,
+            logs.parent,
         );
         role = fluentBitRole.role;
         waitFor.push(fluentBitRole.association);
         output = logGroup.name.apply((logGroupName): FluentBitOutput => ({ kind: "cloudwatch", region: ctx.region, logGroupName }));
     }
-    if (ctx.monitoringRelease) waitFor.push(ctx.monitoringRelease);
-    const serviceMonitor = ctx.monitoringRelease !== undefined;
-    const release = new kubernetes.helm.v3.Release(
-        `${ctx.name}-fluent-bit`,
+    if (logs.monitoringRelease) waitFor.push(logs.monitoringRelease);
+    const serviceMonitor = logs.monitoringRelease !== undefined;
+    const release = platformRelease(
+        `${logs.name}-fluent-bit`,
+        ctx,
         {
-            name: NAMES.fluentBitRelease,
-            chart: CHART_REPOSITORIES.fluentBit.chart,
+            release: NAMES.fluentBitRelease,
+            source: CHART_REPOSITORIES.fluentBit,
             version: fluentBit.chartVersion,
-            repositoryOpts: { repo: CHART_REPOSITORIES.fluentBit.repo },
-            namespace: ctx.namespace,
+            namespace: logs.namespace,
             values: output.apply((o) => fluentBitValues(o, serviceMonitor)),
             timeout: 600,
+            dependsOn: waitFor,
         },
-        { parent: ctx.parent, provider: ctx.k8sProvider, dependsOn: waitFor },
+        logs.parent,
     );
     return { release, logGroup, role };
 }

@@ -2,6 +2,9 @@
 // charts' default values (kube-prometheus-stack 88.5.3, loki 18.11.0 from grafana-community, fluent-bit 0.58.1); a
 // conformance test checks every path set here against those files.
 import type { LogDestination } from "../../stacks/schema/observability";
+import { EVERY_NODE_TOLERATIONS, SYSTEM_TOLERATION, type Toleration } from "../lib/placement";
+
+export { EVERY_NODE_TOLERATIONS } from "../lib/placement";
 
 export const MONITORING_NAMESPACE = "monitoring";
 
@@ -31,13 +34,6 @@ export const lokiUrl = (namespace = MONITORING_NAMESPACE) => `http://${NAMES.lok
 // ---------------------------------------------------------------------------------------------------------------
 // Shared shapes
 
-export interface Toleration {
-    key?: string;
-    operator: "Exists" | "Equal";
-    value?: string;
-    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
-
 export interface Resources {
     requests: { cpu: string; memory: string };
     limits?: { memory: string };
@@ -48,9 +44,8 @@ export interface Resources {
  * node group's CriticalAddonsOnly taint without requiring it: they may run on system nodes, so metrics and logs stay
  * up when Karpenter itself is what is broken, and spill over to Karpenter nodes when system nodes are full.
  */
-export const SYSTEM_TOLERATIONS: readonly Toleration[] = [{ key: "CriticalAddonsOnly", operator: "Exists" }];
-/** DaemonSets (node-exporter, Fluent Bit) tolerate every taint: every node's metrics and logs are collected. */
-export const EVERY_NODE_TOLERATIONS: readonly Toleration[] = [{ operator: "Exists" }];
+export const SYSTEM_TOLERATIONS: readonly Toleration[] = [SYSTEM_TOLERATION];
+// DaemonSets (node-exporter, Fluent Bit) tolerate every taint (EVERY_NODE_TOLERATIONS): every node's metrics and logs.
 
 /** Requests, and a memory limit equal to the request (no CPU limit: throttling a collector loses data). */
 export const resources = (cpu: string, memory: string): Resources => ({ requests: { cpu, memory }, limits: { memory } });

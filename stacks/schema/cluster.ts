@@ -33,13 +33,8 @@ export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 /** The log types every stack keeps (CIS EKS 2.1.1 asks for audit; api and authenticator explain access). */
 export const REQUIRED_LOG_TYPES = ["api", "audit", "authenticator"] as const;
-/** EKS access policies an access entry can be given, by short name. */
-export const ACCESS_POLICIES = {
-    "cluster-admin": "AmazonEKSClusterAdminPolicy",
-    admin: "AmazonEKSAdminPolicy",
-    edit: "AmazonEKSEditPolicy",
-    view: "AmazonEKSViewPolicy",
-} as const;
+/** The EKS access policies an access entry can be given, by short name (admin, edit, view: AmazonEKS<Name>Policy). */
+export const ACCESS_POLICY_NAMES = ["cluster-admin", "admin", "edit", "view"] as const;
 export const ARCHITECTURES = ["amd64", "arm64"] as const;
 
 const reserved = z.strictObject({
@@ -92,8 +87,8 @@ export const clusterSchema = z
         accessEntries: z.array(
             z.strictObject({
                 principalArn: iamPrincipalArn,
-                accessPolicy: z.enum(Object.keys(ACCESS_POLICIES) as [keyof typeof ACCESS_POLICIES], {
-                    message: `must be one of ${Object.keys(ACCESS_POLICIES).join(", ")}`,
+                accessPolicy: z.enum(ACCESS_POLICY_NAMES, {
+                    message: `must be one of ${ACCESS_POLICY_NAMES.join(", ")}`,
                 }),
                 /** Limit the policy to these namespaces; cluster-wide when absent. */
                 namespaces: z.array(dnsLabel).optional(),

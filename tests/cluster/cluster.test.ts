@@ -2,7 +2,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { accessEntriesFor, addonPlan, Cluster, partitionOf } from "../../components/cluster";
+import { accessEntriesFor, addonPlan, Cluster } from "../../components/cluster";
+import { partitionOf } from "../../components/lib/context";
+import { accountContextFor } from "../helpers/stand-ins";
 import { isArm64InstanceType } from "../../stacks/schema/cluster";
 import type { PlatformConfig } from "../../stacks/config";
 import { configError } from "../helpers/config";
@@ -26,9 +28,8 @@ const network = (azs: number) => ({
 });
 const build = (name: string, c: PlatformConfig, maxPods?: number) =>
     new Cluster(name, {
+        ctx: accountContextFor(c, `${name}-`),
         config: c.cluster,
-        clusterName: c.clusterName,
-        region: c.region,
         network: network(c.network.azCount),
         maxPods,
         vpcCni: { install: c.cni.mode !== "calico-cni", configurationValues: { env: { ENABLE_PREFIX_DELEGATION: "true" } } },
@@ -240,14 +241,16 @@ describe("add-ons", () => {
     it("lets CoreDNS and metrics-server tolerate the system taint", () => {
         for (const key of ["coredns", "metrics-server"]) {
             expect(JSON.parse(addon("prod", key).inputs.configurationValues as string).tolerations).toEqual([
-                { key: "CriticalAddonsOnly", operator: "Exists" },
+                { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" },
             ]);
         }
     });
 
     it("installs no VPC CNI add-on in calico-cni mode", () => {
         expect(recorder.byType("aws:eks/addon:Addon").filter((r) => r.name === "calico-vpc-cni")).toHaveLength(0);
-        expect(addonPlan(calico.cluster, { install: false, configurationValues: {} }).map((a) => a.key)).not.toContain("vpc-cni");
+        expect(addonPlan(calico.cluster, { install: false, configurationValues: {} }, calico.clusterName).map((a) => a.key)).not.toContain(
+            "vpc-cni",
+        );
     });
 
     it("gives the EBS CSI controller its IAM role through Pod Identity before the add-on starts", () => {

@@ -6,28 +6,29 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Cni, NetworkBaseline } from "../../components/cni";
 import type { CniConfig } from "../../stacks/config";
 import { platformConfigFor, type PlannedResource, setupMocks, settle } from "../../plan";
-import { clusterStandIns } from "../helpers/stand-ins";
+import { platformContextFor } from "../helpers/stand-ins";
 
 const { recorder } = setupMocks("dev");
 const cniFor = (overrides: Record<string, unknown>, network: Record<string, unknown> = {}) =>
     platformConfigFor({ stack: "dev", overrides: { "eks-platform:cni": overrides, "eks-platform:network": network } }).cni as CniConfig;
 
-const { k8sProvider, systemNodeGroup } = clusterStandIns("eks-platform-dev");
+const ctx = platformContextFor(platformConfigFor("dev"));
+const { k8sProvider } = ctx;
 const vpcCniAddon = new aws.eks.Addon("vpc-cni", { clusterName: "eks-platform-dev", addonName: "vpc-cni" });
 const podSubnets = ["eu-west-1a", "eu-west-1b"].map((zone, i) => ({
     availabilityZone: pulumi.output(zone),
     subnetId: pulumi.output(`subnet-pod-${i}`),
 }));
-const common = { k8sProvider, systemNodeGroup, podSubnets: [], podSecurityGroupIds: [pulumi.output("sg-cluster")] };
+const common = { ctx, podSubnets: [], podSecurityGroupIds: [pulumi.output("sg-cluster")] };
 
-const policy = new Cni("policy", { ...common, cni: cniFor({ mode: "calico-policy" }) });
-const vpc = new Cni("vpc", { ...common, cni: cniFor({ mode: "vpc-cni-policy" }) });
-const overlay = new Cni("overlay", { ...common, cni: cniFor({ mode: "calico-cni", vpcCni: { prefixDelegation: false } }) });
+const policy = new Cni("policy", { ...common, config: cniFor({ mode: "calico-policy" }) });
+const vpc = new Cni("vpc", { ...common, config: cniFor({ mode: "vpc-cni-policy" }) });
+const overlay = new Cni("overlay", { ...common, config: cniFor({ mode: "calico-cni", vpcCni: { prefixDelegation: false } }) });
 const custom = new Cni("custom", {
     ...common,
     vpcCniAddon,
     podSubnets,
-    cni: cniFor({ mode: "vpc-cni-policy", vpcCni: { customNetworking: true } }, { podCidr: "100.64.0.0/16" }),
+    config: cniFor({ mode: "vpc-cni-policy", vpcCni: { customNetworking: true } }, { podCidr: "100.64.0.0/16" }),
 });
 const baseline = new NetworkBaseline("baseline", {
     mode: "calico-policy",
@@ -159,7 +160,7 @@ describe("Cni custom networking", () => {
 
     it("refuses custom networking without pod subnets", () => {
         expect(
-            () => new Cni("broken", { ...common, cni: cniFor({ vpcCni: { customNetworking: true } }, { podCidr: "100.64.0.0/16" }) }),
+            () => new Cni("broken", { ...common, config: cniFor({ vpcCni: { customNetworking: true } }, { podCidr: "100.64.0.0/16" }) }),
         ).toThrow(/pod subnets/);
     });
 });

@@ -4,23 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Ingress, loadBalancerControllerPolicy } from "../../components/ingress";
 import type { IngressConfig } from "../../stacks/config";
-import { MOCK_ACCOUNT_ID, platformConfigFor, type PlannedResource, setupMocks, settle } from "../../plan";
-import { clusterStandIns } from "../helpers/stand-ins";
+import { platformConfigFor, type PlannedResource, setupMocks, settle } from "../../plan";
+import { platformContextFor } from "../helpers/stand-ins";
 
 const { recorder } = setupMocks("prod");
 const prod = platformConfigFor("prod").ingress as IngressConfig;
 
-const { k8sProvider, systemNodeGroup, podIdentityAgent } = clusterStandIns("eks-platform-prod", "", true);
 const args = {
-    clusterName: pulumi.output("eks-platform-prod"),
-    region: "eu-west-1",
+    ctx: platformContextFor(platformConfigFor("prod")),
     vpcId: pulumi.output("vpc-0123"),
-    accountId: MOCK_ACCOUNT_ID,
-    partition: "aws",
-    k8sProvider,
-    systemNodeGroup,
-    podIdentityAgent,
-    clusterSecurityGroupId: pulumi.output("sg-cluster"),
     nodeSecurityGroupId: pulumi.output("sg-nodes"),
     vpcCidr: "10.30.0.0/16",
     metricsScrapers: ["monitoring"],

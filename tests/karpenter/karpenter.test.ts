@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { controllerPolicies, INTERRUPTION_EVENTS, Karpenter } from "../../components/karpenter";
 import { MOCK_ACCOUNT_ID, platformConfigFor, settle, setupMocks, type PlannedResource } from "../../plan";
-import { clusterStandIns } from "../helpers/stand-ins";
+import { platformContextFor } from "../helpers/stand-ins";
 
 const { recorder } = setupMocks("prod");
 
@@ -25,16 +25,10 @@ const T = {
 
 function build(stack: "dev" | "prod") {
     const config = platformConfigFor(stack);
-    const { k8sProvider, systemNodeGroup, podIdentityAgent } = clusterStandIns(config.clusterName, `${stack}-`, true);
+    const ctx = platformContextFor(config, `${stack}-`);
     const karpenter = new Karpenter(`${stack}-karpenter`, {
+        ctx: { ...ctx, cluster: { ...ctx.cluster, clusterSecurityGroupId: pulumi.output("sg-0123456789abcdef0") } },
         config: config.karpenter,
-        region: config.region,
-        clusterName: pulumi.output(config.clusterName),
-        clusterEndpoint: pulumi.output("https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com"),
-        clusterSecurityGroupId: pulumi.output("sg-0123456789abcdef0"),
-        k8sProvider,
-        systemNodeGroup,
-        podIdentityAgent,
         nodeSettings: config.cluster.nodeSettings,
         maxPods: 110,
     });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Network, natGatewayCount } from "../../components/network";
 import { parsePlatformConfig, type PlatformConfig } from "../../stacks/config";
 import { configError } from "../helpers/config";
+import { accountContextFor } from "../helpers/stand-ins";
 import { platformConfigFor, rawConfigFor, settle, setupMocks, type PlannedResource } from "../../plan";
 
 const { recorder } = setupMocks("dev");
@@ -18,7 +19,7 @@ const noNat = platformConfigFor({
         },
     },
 });
-const build = (name: string, c: PlatformConfig) => new Network(name, { config: c.network, clusterName: c.clusterName, region: c.region });
+const build = (name: string, c: PlatformConfig) => new Network(name, { ctx: accountContextFor(c, `${name}-`), config: c.network });
 build("dev", dev);
 build("prod", prod);
 build("nonat", noNat);

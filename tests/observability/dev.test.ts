@@ -40,7 +40,7 @@ describe("observability on dev", () => {
             resources: { requests: { storage: "20Gi" } },
         });
         expect(at(spec, "resources", "requests")).toEqual({ cpu: "250m", memory: "1Gi" });
-        expect(spec.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists" }]);
+        expect(spec.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }]);
     });
 
     it("turns off what EKS hides and picks up ServiceMonitors cluster-wide", () => {
@@ -212,7 +212,7 @@ describe("observability on dev", () => {
         expect(ownTypes).toContain("kubernetes:helm.sh/v3:Release");
         const strays = plan.recorder.resources.filter(
             (r) =>
-                r.type !== "pulumi:providers:kubernetes" &&
+                !r.type.startsWith("pulumi:providers:") &&
                 !["system", "gp3", "pod-identity-agent", "aws-load-balancer-controller", "observability"].includes(r.name) &&
                 !r.parent?.includes("Observability"),
         );

@@ -4,7 +4,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import { Observability } from "../../components/observability";
 import { settle, setupMocks, type PlannedResource, type Recorder, type StackSource } from "../../plan";
-import { clusterStandIns } from "../helpers/stand-ins";
+import { platformContextFor } from "../helpers/stand-ins";
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -22,26 +22,15 @@ export interface ObservabilityPlan {
 
 export async function planObservability(source: StackSource | string): Promise<ObservabilityPlan> {
     const { config, recorder } = setupMocks(source);
-    const { k8sProvider: provider, systemNodeGroup, podIdentityAgent } = clusterStandIns(config.clusterName, "", true);
-    const storageClass = new kubernetes.storage.v1.StorageClass(
-        "gp3",
-        { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } },
-        { provider },
-    );
+    const ctx = platformContextFor(config);
+    const provider = ctx.k8sProvider;
     const ingressController = new kubernetes.helm.v3.Release(
         "aws-load-balancer-controller",
         { chart: "aws-load-balancer-controller", version: "3.5.0", namespace: "kube-system" },
         { provider },
     );
     const component = new Observability("observability", {
-        clusterName: config.clusterName,
-        region: config.region,
-        k8sProvider: provider,
-        systemNodeGroup,
-        defaultStorageClass: storageClass,
-        defaultStorageClassName: storageClass.metadata.name,
-        podIdentityAgent,
-        protect: config.cluster.protect,
+        ctx,
         config: config.observability,
         scrapeTargets: { karpenter: { namespace: config.karpenter.namespace }, loadBalancerController: { namespace: "kube-system" } },
         ingressClassName: config.ingress.ingressClass.name,

@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { unknownValuePaths } from "../helpers/chart-values";
 import { referencePath } from "../helpers/reference";
 import { parse as parseYaml } from "yaml";
 import { monitoringNamespaceTraffic } from "../../components/observability";
@@ -204,26 +205,8 @@ const SUBCHART_KEYS = new Set([
  */
 const FREE_FORM = new Set(["loki/storage", "loki/limits_config"]);
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** Key paths in `values` the defaults do not have (below a free-form `{}`, null or list anything goes). */
-function unknownPaths(values: unknown, defaults: unknown, prefix: string[] = []): string[] {
-    if (!isMap(values)) return [];
-    const out: string[] = [];
-    for (const [key, value] of Object.entries(values)) {
-        const here = [...prefix, key];
-        if (value === undefined) continue;
-        if (!isMap(defaults) || !(key in defaults)) {
-            if (SUBCHART_KEYS.has(here.join("/"))) continue;
-            out.push(here.join("/"));
-            continue;
-        }
-        const def = defaults[key];
-        if (FREE_FORM.has(here.join("/"))) continue;
-        if (isMap(def) && Object.keys(def).length > 0) out.push(...unknownPaths(value, def, here));
-    }
-    return out;
-}
+const unknownPaths = (values: unknown, defaults: unknown) =>
+    unknownValuePaths(values, defaults, { known: SUBCHART_KEYS, freeForm: FREE_FORM });
 
 describe.skipIf(!fs.existsSync(REFERENCE))("values conform to the pinned charts", () => {
     it("kube-prometheus-stack 88.5.3", () => {

@@ -1,23 +1,79 @@
-// Where the conformance tests find the pinned upstream reference files: ../shared/reference beside the clone (our CI),
-// else .cache/reference (what `npm run reference` downloads, checked by sha256). In CI a missing file fails the test
-// run instead of skipping, so a conformance test can never pass by not running.
+// Where a conformance test finds an upstream reference file: ../shared/reference beside the checkout (the
+// developers' copy), else .cache/reference (what `npm run reference` downloads). In CI a missing file is an error,
+// not a skip: a conformance test that silently skips there checks nothing. A derived file (no upstream source, see
+// scripts/reference.lock.json) cannot be downloaded, so the tests that need it skip even in CI, saying why.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../plan/stack";
+import { CACHE_DIR, isDerived, readLock, type ReferenceLock } from "../../scripts/reference";
 
-export const REFERENCE_ROOTS = [path.resolve(REPO_ROOT, "..", "shared", "reference"), path.join(REPO_ROOT, ".cache", "reference")];
+export const SHARED_REFERENCE_DIR = path.resolve(__dirname, "../../../shared/reference");
+export const REFERENCE_CACHE_DIR = CACHE_DIR;
 
-/** The absolute path of a reference file or directory (relative to the reference root), or undefined when absent. */
-export function referencePath(relative: string): string | undefined {
-    for (const root of REFERENCE_ROOTS) {
-        const candidate = path.join(root, relative);
-        if (fs.existsSync(candidate)) return candidate;
-    }
-    if (process.env.CI) {
+export interface ReferenceLookup {
+    /** Searched in order. */
+    roots: readonly string[];
+    lock: ReferenceLock;
+    ci: boolean;
+}
+
+/** CI sets CI=true (GitHub Actions, .ci/run); an empty value or "false" means a developer's machine. */
+export const isCi = (env: NodeJS.ProcessEnv = process.env) => !!env.CI && env.CI !== "false" && env.CI !== "0";
+
+let defaultLock: ReferenceLock | undefined;
+const defaults = (): ReferenceLookup => ({
+    roots: [SHARED_REFERENCE_DIR, REFERENCE_CACHE_DIR],
+    lock: (defaultLock ??= readLock()),
+    ci: isCi(),
+});
+
+/** The lock's entries a path names: the file itself, or every file under a folder. */
+function entriesUnder(relPath: string, lock: ReferenceLock) {
+    const dir = relPath.replace(/\/+$/, "");
+    return lock.files.filter((f) => f.path === dir || f.path.startsWith(`${dir}/`));
+}
+
+/** The first root holding `relPath` (a file or a folder), or undefined. */
+export function findReference(relPath: string, lookup: Pick<ReferenceLookup, "roots">): string | undefined {
+    return lookup.roots.map((root) => path.join(root, relPath)).find((p) => fs.existsSync(p));
+}
+
+/** Why `relPath` is unavailable, naming the file and what provides it. */
+export function referenceSkipMessage(relPath: string, lookup: Pick<ReferenceLookup, "lock"> = defaults()): string {
+    const entries = entriesUnder(relPath, lookup.lock);
+    const derived = entries.length > 0 && entries.every(isDerived);
+    return derived
+        ? `reference ${relPath} is derived (${entries.map((e) => (isDerived(e) ? e.derived : "")).join("; ")}): only ../shared/reference or \`npm run reference -- --from DIR\` provides it, so this conformance check is skipped`
+        : `reference ${relPath} is in neither ../shared/reference nor .cache/reference: run \`npm run reference\` to download it; this conformance check is skipped`;
+}
+
+/** The path of an upstream reference file or folder, or undefined when neither place has it. */
+export function referenceFile(relPath: string, lookup: Pick<ReferenceLookup, "roots"> = defaults()): string | undefined {
+    return findReference(relPath, lookup);
+}
+
+/**
+ * For a test that needs `relPath`: its path, or undefined (the caller skips with referenceSkipMessage). In CI a
+ * downloadable file that is absent throws instead; so does a path the lock does not know (a typo would skip forever).
+ */
+export function requireReference(relPath: string, lookup: ReferenceLookup = defaults()): string | undefined {
+    const entries = entriesUnder(relPath, lookup.lock);
+    if (entries.length === 0) throw new Error(`reference ${relPath} is not in scripts/reference.lock.json`);
+    const found = findReference(relPath, lookup);
+    if (found) return found;
+    if (lookup.ci && !entries.every(isDerived)) {
         throw new Error(
-            `reference file ${relative} is missing from ${REFERENCE_ROOTS.join(" and ")}: run \`npm run reference\` (CI must not skip conformance tests)`,
+            `reference ${relPath} is missing in CI: run \`npm run reference\` before the tests (a conformance test must not skip in CI)`,
         );
     }
-    console.warn(`conformance: ${relative} is absent (no ../shared/reference, no .cache/reference): its checks are skipped`);
     return undefined;
+}
+
+/**
+ * The conformance tests' lookup: the path of `relPath`, or undefined after a warning naming the file (the caller
+ * skips). Throws in CI for a downloadable file that is absent and everywhere for a path the lock does not know.
+ */
+export function referencePath(relPath: string): string | undefined {
+    const found = requireReference(relPath);
+    if (!found) console.warn(referenceSkipMessage(relPath));
+    return found;
 }

@@ -1,10 +1,10 @@
 // The controller policy: equal to upstream's (the pinned version's CloudFormation policies, placeholders
 // substituted), and evaluated with a real IAM policy simulator for what it allows and what it refuses.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import { referencePath } from "../helpers/reference";
+import { upstreamControllerPolicies } from "../helpers/upstream-iam";
 import {
     CONTROLLER_POLICY_NAMES,
     controllerPolicies,
@@ -16,10 +16,9 @@ import {
 import { interruptionQueuePolicy } from "../../components/karpenter/interruption";
 import type { PolicyDocument } from "../../components/lib/iam";
 
-const REFERENCE = referencePath("karpenter-v1.14.1") ?? "";
-const hasReference = REFERENCE !== "";
-if (!hasReference)
-    console.warn(`karpenter IAM conformance: ${REFERENCE} is absent (a user's clone): comparisons with upstream are skipped`);
+// The upstream getting-started template (downloadable, sha256-pinned): its controller policies are compared with ours.
+const CLOUDFORMATION = referencePath("karpenter-v1.14.1/cloudformation.yaml") ?? "";
+const hasReference = CLOUDFORMATION !== "";
 
 const ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "210987654321";
@@ -52,8 +51,7 @@ describe.skipIf(!hasReference)("controller policy conformance with upstream v1.1
         combined: PolicyDocument;
     }
     let cached: UpstreamPolicies | undefined;
-    const load = (): UpstreamPolicies =>
-        (cached ??= JSON.parse(fs.readFileSync(path.join(REFERENCE, "controller-policy.json"), "utf8")) as UpstreamPolicies);
+    const load = (): UpstreamPolicies => (cached ??= upstreamControllerPolicies(fs.readFileSync(CLOUDFORMATION, "utf8")));
 
     it("has exactly upstream's policies", () => {
         expect([...CONTROLLER_POLICY_NAMES].sort()).toEqual(Object.keys(load().policies).sort());
@@ -70,7 +68,7 @@ describe.skipIf(!hasReference)("controller policy conformance with upstream v1.1
     });
 
     it("the node role gets upstream's managed policies and EC2 trust", () => {
-        const cfn = fs.readFileSync(path.join(REFERENCE, "cloudformation.yaml"), "utf8");
+        const cfn = fs.readFileSync(CLOUDFORMATION, "utf8");
         const listed = [...cfn.matchAll(/arn:\$\{AWS::Partition\}:iam::aws:policy\/([A-Za-z0-9_]+)/g)].map((m) => m[1]);
         expect([...NODE_MANAGED_POLICIES].sort()).toEqual([...new Set(listed)].sort());
         expect(nodeTrustPolicy("amazonaws.com").Statement).toEqual([

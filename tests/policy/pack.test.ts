@@ -6,6 +6,7 @@ import { unknownCheckingProxy } from "@pulumi/policy";
 import type { PolicyPackConfig, ResourceValidationArgs } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { referencePath } from "../helpers/reference";
+import { upstreamControllerPolicies } from "../helpers/upstream-iam";
 import { effectiveLevel, loadPolicyConfig, runPolicyPack } from "../../policy/offline";
 import { createPolicies, policyDefinitions } from "../../policy/policies";
 import { ALLOWED_UNSCOPED_STATEMENTS } from "../../policy/rules/iam-allowlist";
@@ -185,12 +186,12 @@ describe("unknown values during a real preview", () => {
 });
 
 describe("controller policy allow-list", () => {
-    const karpenterFile = referencePath("karpenter-v1.14.1/controller-policy.json") ?? "";
+    const karpenterFile = referencePath("karpenter-v1.14.1/cloudformation.yaml") ?? "";
     const lbFile = referencePath("aws-load-balancer-controller-v3.5.0/iam_policy.json") ?? "";
     const haveReference = karpenterFile !== "" && lbFile !== "";
 
     function upstreamUnscoped(): Statement[] {
-        const karpenter = JSON.parse(fs.readFileSync(karpenterFile, "utf8")) as { policies: Record<string, { PolicyDocument: unknown }> };
+        const karpenter = upstreamControllerPolicies(fs.readFileSync(karpenterFile, "utf8"));
         const lb = JSON.parse(fs.readFileSync(lbFile, "utf8")) as unknown;
         const all = [...Object.values(karpenter.policies).flatMap((p) => statementsOf(p.PolicyDocument)), ...statementsOf(lb)];
         return all.filter((s) => s.Effect === "Allow" && ([] as unknown[]).concat(s.Resource).includes("*"));

@@ -20,7 +20,7 @@ import {
     syncReference,
     type ReferenceLock,
 } from "../../scripts/reference";
-import { findReference, isCi, referenceSkipMessage, requireReference, SHARED_REFERENCE_DIR } from "./reference";
+import { findReference, isCi, referenceSkipMessage, requireReference, SHARED_REFERENCE_DIR } from "../helpers/reference";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const hash = (s: string) => sha256Hex(bytes(s));

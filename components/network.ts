@@ -1,10 +1,10 @@
 // eks-platform:network:Network — the VPC the cluster lives in: public and private subnets per AZ (planned by
-// components/lib/cidr.ts), optional pod subnets from a secondary CIDR, internet and NAT gateways, route tables,
+// lib/cidr.ts), optional pod subnets from a secondary CIDR, internet and NAT gateways, route tables,
 // discovery tags, flow logs to CloudWatch and VPC endpoints.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkConfig, PlatformConfig } from "../stacks/config";
-import { planSubnets, type SubnetPlan } from "./lib/cidr";
+import { planSubnets, type SubnetPlan } from "../lib/cidr";
 import type { AccountContext } from "./lib/context";
 import type { NetworkOutputs } from "./lib/contracts";
 import { policyDocument, type PolicyDocument } from "./lib/iam";

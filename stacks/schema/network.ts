@@ -1,6 +1,6 @@
 import { Address4 } from "ip-address";
 import { z } from "zod";
-import { blockSize, CidrPlanError, MAX_AZ_COUNT, planSubnets } from "../../components/lib/cidr";
+import { blockSize, CidrPlanError, MAX_AZ_COUNT, planSubnets } from "../../lib/cidr";
 import { cidrWithPrefix, logRetentionDays, parseCidr, type Environment } from "./common";
 
 /** Ranges a secondary VPC CIDR for pods may come from: CG-NAT space and the RFC 1918 ranges. */

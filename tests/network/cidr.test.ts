@@ -8,7 +8,7 @@ import {
     network,
     planSubnets,
     type SubnetPlanInput,
-} from "../../components/lib/cidr";
+} from "../../lib/cidr";
 
 /** A VPC network of prefix 16-24 at an aligned address in 10/8, with subnet prefixes that may or may not fit. */
 const planInput = fc

@@ -1,5 +1,5 @@
 // Subnet planning: which CIDR each public, private and pod subnet gets. Pure, built on ip-address (no bit math
-// here), property-tested in tests/cidr.test.ts. stacks/schema/network.ts runs the same plan to reject a VPC that
+// here), property-tested in tests/network/cidr.test.ts. stacks/schema/network.ts runs the same plan to reject a VPC that
 // is too small, so a plan that validates is a plan the Network can build.
 import { Address4 } from "ip-address";
 

@@ -1,64 +1,27 @@
-// The config contract: one zod schema over every `eks-platform:*` key and `aws:region`, environment defaults that a
-// stack file overrides, and a single typed, frozen PlatformConfig. Pure: no Pulumi imports, so tests, the offline
-// plan and the policy pack use it directly.
-import { z } from "zod";
-import { clusterDefaults, clusterSchema } from "./schema/cluster";
-import { cniDefaults, cniSchema } from "./schema/cni";
+// The config contract: every `eks-platform:*` key and `aws:region`, validated against its section's schema with the
+// environment's defaults under the stack file's values, then every rule whose values parsed; one typed, frozen
+// PlatformConfig, or one ConfigError listing every problem. Pure: no Pulumi imports, so tests, the offline plan and
+// the policy pack use it directly. The sections themselves are registered in ./sections.
+import type { z } from "zod";
+import { effectiveNodePools, type EffectiveNodePool } from "./schema/karpenter";
 import { ENVIRONMENTS, type Environment } from "./schema/common";
-import { ingressDefaults, ingressSchema } from "./schema/ingress";
-import { effectiveNodePools, expandNodePools, karpenterDefaults, karpenterSchema, type EffectiveNodePool } from "./schema/karpenter";
-import { networkDefaults, networkSchema } from "./schema/network";
-import { observabilityDefaults, observabilitySchema } from "./schema/observability";
-import { crossSectionRules } from "./schema/rules";
+import { ConfigError, describeValue, formatPath, isRecord, problemsOf, ruleProblem, type ConfigProblem } from "./problems";
+import { RULES, SECTIONS, type ParsedSections } from "./sections";
 
 export { ENVIRONMENTS, type Environment } from "./schema/common";
+export { ConfigError, type ConfigProblem } from "./problems";
+export { REQUIRED_TAG_KEYS } from "./schema/stack";
 export const PROJECT = "eks-platform";
 
-/** Tag keys every stack sets in `eks-platform:tags`, on top of those the program adds. */
-export const REQUIRED_TAG_KEYS = ["Owner", "CostCenter"] as const;
-
-/** The AWS regions EKS, Karpenter and every add-on here are offered in (commercial partition). */
-const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1");
-
-const tagsSchema = z
-    .record(
-        z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, "must be a tag key of up to 128 characters, not starting with aws:"),
-        z.string().regex(/^[\w .:/=+@-]{0,256}$/, "must be a tag value of up to 256 characters"),
-    )
-    .superRefine((tags, ctx) => {
-        for (const key of REQUIRED_TAG_KEYS) {
-            if (!(key in tags))
-                ctx.addIssue({
-                    code: "custom",
-                    path: [key],
-                    message: `is required: every stack tags its resources with ${REQUIRED_TAG_KEYS.join(" and ")}`,
-                });
-        }
-    });
-
-/** The one schema: each top-level config key and its section schema. */
-export const platformSchema = z.strictObject({
-    "aws:region": regionSchema,
-    "eks-platform:environment": z.enum(ENVIRONMENTS, { message: `must be one of ${ENVIRONMENTS.join(", ")}` }),
-    "eks-platform:tags": tagsSchema,
-    "eks-platform:network": networkSchema,
-    "eks-platform:cluster": clusterSchema,
-    "eks-platform:karpenter": karpenterSchema,
-    "eks-platform:cni": cniSchema,
-    "eks-platform:ingress": ingressSchema,
-    "eks-platform:observability": observabilitySchema,
-});
-type ParsedKeys = z.infer<typeof platformSchema>;
-
-export type NetworkConfig = ParsedKeys["eks-platform:network"];
-export type ClusterConfig = ParsedKeys["eks-platform:cluster"];
-export type KarpenterConfig = ParsedKeys["eks-platform:karpenter"] & {
+export type NetworkConfig = ParsedSections["network"];
+export type ClusterConfig = ParsedSections["cluster"];
+export type KarpenterConfig = ParsedSections["karpenter"] & {
     /** Derived: the NodePools Karpenter gets (the declared pools and the spot overflow pools derived from them). */
     effectiveNodePools: EffectiveNodePool[];
 };
-export type CniConfig = ParsedKeys["eks-platform:cni"];
-export type IngressConfig = ParsedKeys["eks-platform:ingress"];
-export type ObservabilityConfig = ParsedKeys["eks-platform:observability"];
+export type CniConfig = ParsedSections["cni"];
+export type IngressConfig = ParsedSections["ingress"];
+export type ObservabilityConfig = ParsedSections["observability"];
 
 type DeepReadonly<T> = T extends (infer E)[]
     ? readonly DeepReadonly<E>[]
@@ -83,41 +46,6 @@ export type PlatformConfig = DeepReadonly<{
     observability: ObservabilityConfig;
 }>;
 
-const SECTION_DEFAULTS = {
-    "eks-platform:network": networkDefaults,
-    "eks-platform:cluster": clusterDefaults,
-    "eks-platform:karpenter": karpenterDefaults,
-    "eks-platform:cni": cniDefaults,
-    "eks-platform:ingress": ingressDefaults,
-    "eks-platform:observability": observabilityDefaults,
-} as const satisfies Record<string, Record<Environment, unknown>>;
-
-/** One problem with a stack's configuration. */
-export interface ConfigProblem {
-    /** The key path as written in the stack file, e.g. eks-platform:network.vpcCidr. */
-    path: string;
-    /** The value given, JSON-encoded, or "nothing" when the key is missing. */
-    value: string;
-    /** The rule the value breaks. */
-    rule: string;
-}
-
-/** Thrown before any resource is declared when a stack's configuration is wrong; lists every problem. */
-export class ConfigError extends Error {
-    constructor(
-        readonly stackName: string,
-        readonly problems: readonly ConfigProblem[],
-    ) {
-        super(
-            `stack ${stackName}: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n` +
-                problems.map((p) => `  - ${p.path}: ${p.rule} (got ${p.value})`).join("\n"),
-        );
-        this.name = "ConfigError";
-    }
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** Objects merge key by key; arrays and scalars from `override` replace those of `base`. */
 export function deepMerge(base: unknown, override: unknown): unknown {
     if (override === undefined) return base;
@@ -141,110 +69,101 @@ function decode(value: unknown): unknown {
     return value;
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-    let node = root;
-    for (const key of path) {
-        if (Array.isArray(node) && typeof key === "number") node = node[key];
-        else if (isRecord(node) && typeof key === "string") node = node[key];
-        else return undefined;
+const KNOWN_KEYS = new Set<string>(SECTIONS.map((s) => s.key));
+
+/** The object schema's fields, when the section is an object (rules may need one field of a section that failed). */
+function fieldsOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    return shape && typeof shape === "object" ? shape : undefined;
+}
+
+interface Validation {
+    /** The merged input of every key, as the rules' problems quote it. */
+    input: Record<string, unknown>;
+    /** What parsed: a whole section by name, and each top-level field of a section as "section.field". */
+    available: Set<string>;
+    values: Record<string, unknown>;
+    problems: ConfigProblem[];
+}
+
+/** Validates every section on its own, then each rule whose values parsed: every problem, whatever else failed. */
+function validate(given: Record<string, unknown>, stack: string): Validation {
+    const env = given["eks-platform:environment"];
+    // An unknown environment is reported by its schema; the sections are still checked against dev's defaults.
+    const defaultsEnv: Environment = (ENVIRONMENTS as readonly unknown[]).includes(env) ? (env as Environment) : "dev";
+    const v: Validation = { input: {}, available: new Set(), values: { stack }, problems: [] };
+    for (const key of Object.keys(given)) {
+        if (!KNOWN_KEYS.has(key))
+            v.problems.push({
+                path: key,
+                value: describeValue(given[key]),
+                rule: "is not a known setting (check the spelling against docs/settings.md)",
+            });
     }
-    return node;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-    let out = "";
-    for (const key of path) {
-        if (typeof key === "number") out += `[${key}]`;
-        else out += out === "" ? String(key) : `.${String(key)}`;
-    }
-    return out;
-}
-
-function describe(value: unknown): string {
-    if (value === undefined) return "nothing";
-    const json = JSON.stringify(value);
-    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
-}
-
-function problemsOf(error: z.ZodError, input: unknown): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    for (const issue of error.issues) {
-        if (issue.code === "unrecognized_keys") {
-            for (const key of issue.keys) {
-                const path = [...issue.path, key];
-                problems.push({
-                    path: formatPath(path),
-                    value: describe(valueAt(input, path)),
-                    rule: "is not a known setting (check the spelling against the README's settings table)",
-                });
-            }
+    for (const section of SECTIONS) {
+        let input = section.defaults ? deepMerge(section.defaults[defaultsEnv], given[section.key]) : given[section.key];
+        if (input === undefined && section.empty !== undefined) input = section.empty;
+        if (section.prepare) input = section.prepare(input);
+        v.input[section.key] = input;
+        const parsed = section.schema.safeParse(input);
+        if (parsed.success) {
+            v.values[section.name] = parsed.data;
+            v.available.add(section.name);
+            for (const field of Object.keys(fieldsOf(section.schema) ?? {})) v.available.add(`${section.name}.${field}`);
             continue;
         }
-        const value = valueAt(input, issue.path);
-        let rule = issue.message;
-        if (issue.code === "invalid_type" && value === undefined)
-            rule = rule.startsWith("Invalid input") ? `is required (expected ${issue.expected})` : rule;
-        else if (issue.code === "invalid_type" && rule.startsWith("Invalid input"))
-            rule = `must be ${issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}`;
-        else if (issue.code === "invalid_union" && rule === "Invalid input") rule = "is not a valid value";
-        problems.push({ path: formatPath(issue.path), value: describe(value), rule });
+        v.problems.push(...problemsOf(parsed.error, v.input, [section.key]));
+        // The fields that parsed on their own stay available to the rules that need only them.
+        const partial: Record<string, unknown> = {};
+        for (const [field, schema] of Object.entries(fieldsOf(section.schema) ?? {})) {
+            const one = schema.safeParse(isRecord(input) ? input[field] : undefined);
+            if (one.success) {
+                partial[field] = one.data;
+                v.available.add(`${section.name}.${field}`);
+            }
+        }
+        v.values[section.name] = partial;
     }
-    return problems;
+    for (const rule of RULES) {
+        if (!rule.needs.every((need) => v.available.has(need))) continue;
+        for (const p of rule.check(v.values as never)) v.problems.push(ruleProblem(p, v.input));
+    }
+    return v;
 }
 
 /**
  * Validates a stack's raw configuration (as `pulumi.runtime.allConfig()` or the stack file gives it) against the
- * schema with the environment's defaults applied, and returns the frozen PlatformConfig. Throws a ConfigError with
- * every problem found.
+ * registered sections with the environment's defaults applied, and returns the frozen PlatformConfig. Throws a
+ * ConfigError with every problem found.
  */
 export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stack: string): PlatformConfig {
     const given: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
         if (key === "aws:region" || key.startsWith(`${PROJECT}:`)) given[key] = decode(value);
     }
-    const env = given["eks-platform:environment"];
-    // An unknown environment is reported by the schema; the sections are still checked against dev's defaults.
-    const defaultsEnv: Environment = (ENVIRONMENTS as readonly unknown[]).includes(env) ? (env as Environment) : "dev";
-    const input: Record<string, unknown> = { ...given };
-    for (const [key, defaults] of Object.entries(SECTION_DEFAULTS)) {
-        input[key] = deepMerge(defaults[defaultsEnv], given[key]);
-    }
-    const karpenter = input["eks-platform:karpenter"];
-    if (isRecord(karpenter)) input["eks-platform:karpenter"] = { ...karpenter, nodePools: expandNodePools(karpenter.nodePools) };
-    if (input["eks-platform:tags"] === undefined) input["eks-platform:tags"] = {};
+    const { values, problems } = validate(given, stack);
+    if (problems.length > 0) throw new ConfigError(stack, problems);
 
-    const parsed = platformSchema.safeParse(input);
-    const problems = parsed.success ? [] : problemsOf(parsed.error, input);
-    if (parsed.success) {
-        for (const p of crossSectionRules(parsed.data, stack))
-            problems.push({ ...p, value: describe(valueAt(input, p.pathParts)), path: formatPath(p.pathParts) });
-    }
-    if (!parsed.success || problems.length > 0) throw new ConfigError(stack, problems);
-
-    const data = parsed.data;
-    const clusterName = data["eks-platform:cluster"].name ?? `${PROJECT}-${stack}`;
+    const data = values as unknown as ParsedSections;
     const config = {
         project: PROJECT,
         stack,
-        environment: data["eks-platform:environment"],
-        region: data["aws:region"],
-        clusterName,
-        tags: {
-            ...data["eks-platform:tags"],
-            Project: PROJECT,
-            Environment: data["eks-platform:environment"],
-            Stack: stack,
-            ManagedBy: "pulumi",
-        },
-        network: data["eks-platform:network"],
-        cluster: data["eks-platform:cluster"],
-        karpenter: { ...data["eks-platform:karpenter"], effectiveNodePools: effectiveNodePools(data["eks-platform:karpenter"].nodePools) },
-        cni: data["eks-platform:cni"],
-        ingress: data["eks-platform:ingress"],
-        observability: data["eks-platform:observability"],
+        environment: data.environment,
+        region: data.region,
+        clusterName: data.cluster.name ?? `${PROJECT}-${stack}`,
+        tags: { ...data.tags, Project: PROJECT, Environment: data.environment, Stack: stack, ManagedBy: "pulumi" },
+        network: data.network,
+        cluster: data.cluster,
+        karpenter: { ...data.karpenter, effectiveNodePools: effectiveNodePools(data.karpenter.nodePools) },
+        cni: data.cni,
+        ingress: data.ingress,
+        observability: data.observability,
     };
     return deepFreeze(config);
 }
+
+/** The key path of a problem, as the loader formats it (for callers that build their own problems). */
+export const keyPath = formatPath;
 
 function deepFreeze<T>(value: T): T {
     if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {

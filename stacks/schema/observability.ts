@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { addonVersion, chartVersion, logRetentionDays, quantity, type Environment } from "./common";
+import { defineRule, problems, type Rule } from "./rule";
 
 export const LOG_DESTINATIONS = ["loki", "cloudwatch", "none"] as const;
 export type LogDestination = (typeof LOG_DESTINATIONS)[number];
@@ -20,66 +21,130 @@ const hostName = z
 
 export const observabilitySchema = z
     .strictObject({
-        prometheus: z.strictObject({
-            /** kube-prometheus-stack: Prometheus, its operator, kube-state-metrics and node-exporter (and Grafana, Alertmanager). */
-            enabled: z.boolean(),
-            /** kube-prometheus-stack chart version. */
-            chartVersion,
-            retention: prometheusRetention,
-            /** Size of each Prometheus replica's gp3 volume. */
-            storageGiB: z.number().int().min(10, "must be between 10 and 16384").max(16384, "must be between 10 and 16384"),
-            replicas: z.number().int().min(1, "must be between 1 and 3").max(3, "must be between 1 and 3"),
-            requests,
-        }),
-        alertmanager: z.strictObject({
-            enabled: z.boolean(),
-            replicas: z.number().int().min(1, "must be between 1 and 3").max(3, "must be between 1 and 3"),
-        }),
-        grafana: z.strictObject({
-            enabled: z.boolean(),
-            /** Expose Grafana through an internal ALB Ingress on this host; port-forward only when absent. */
-            ingressHost: hostName.optional(),
-        }),
-        /** Where container logs go: Loki in the cluster (S3-backed), CloudWatch Logs, or nowhere. */
-        logs: z.enum(LOG_DESTINATIONS, { message: `must be one of ${LOG_DESTINATIONS.join(", ")}` }),
-        loki: z.strictObject({
-            chartVersion,
-            /** Monolithic (single binary) replicas; 3 or more turn on replication factor 3. */
-            replicas: z.number().int().min(1, "must be between 1 and 10").max(10, "must be between 1 and 10"),
-            /** Days logs are kept: Loki's compactor deletes them, the S3 lifecycle expires what is left a day later. */
-            retentionDays: z.number().int().min(1, "must be between 1 and 3650").max(3650, "must be between 1 and 3650"),
-            requests,
-        }),
-        fluentBit: z.strictObject({ chartVersion }),
-        cloudwatch: z.strictObject({ retentionDays: logRetentionDays }),
-        /** The amazon-cloudwatch-observability EKS add-on (Container Insights, CloudWatch agent). */
-        containerInsights: z.strictObject({ enabled: z.boolean(), version: addonVersion }),
-        /** The ADOT EKS add-on with an OTLP collector sending traces to X-Ray. */
-        adot: z.strictObject({
-            enabled: z.boolean(),
-            version: addonVersion,
-            /** The ADOT operator's webhooks need cert-manager, which this platform does not install: say it is there. */
-            certManagerInstalled: z.boolean(),
-        }),
+        prometheus: z
+            .strictObject({
+                enabled: z
+                    .boolean()
+                    .describe(
+                        "Install kube-prometheus-stack: Prometheus, its operator, kube-state-metrics, node-exporter (and Grafana, Alertmanager).",
+                    ),
+                chartVersion: chartVersion.describe("kube-prometheus-stack chart version."),
+                retention: prometheusRetention.describe("How long Prometheus keeps samples, e.g. 15d."),
+                storageGiB: z
+                    .number()
+                    .int()
+                    .min(10, "must be between 10 and 16384")
+                    .max(16384, "must be between 10 and 16384")
+                    .describe("Size of each Prometheus replica's gp3 volume."),
+                replicas: z
+                    .number()
+                    .int()
+                    .min(1, "must be between 1 and 3")
+                    .max(3, "must be between 1 and 3")
+                    .describe("Prometheus replicas."),
+                requests: requests.describe("Prometheus' CPU and memory requests (memory limit = request)."),
+            })
+            .describe("Metrics: kube-prometheus-stack."),
+        alertmanager: z
+            .strictObject({
+                enabled: z.boolean().describe("Install Alertmanager (needs prometheus.enabled)."),
+                replicas: z
+                    .number()
+                    .int()
+                    .min(1, "must be between 1 and 3")
+                    .max(3, "must be between 1 and 3")
+                    .describe("Alertmanager replicas."),
+            })
+            .describe("Alertmanager."),
+        grafana: z
+            .strictObject({
+                enabled: z.boolean().describe("Install Grafana (needs prometheus.enabled)."),
+                ingressHost: hostName
+                    .optional()
+                    .describe("Expose Grafana on this host through an internal load balancer; port-forward only when absent."),
+            })
+            .describe("Grafana."),
+        logs: z
+            .enum(LOG_DESTINATIONS, { message: `must be one of ${LOG_DESTINATIONS.join(", ")}` })
+            .describe("Where container logs go: Loki in the cluster (S3-backed), CloudWatch Logs, or nowhere."),
+        loki: z
+            .strictObject({
+                chartVersion: chartVersion.describe("The loki chart version (grafana-community)."),
+                replicas: z
+                    .number()
+                    .int()
+                    .min(1, "must be between 1 and 10")
+                    .max(10, "must be between 1 and 10")
+                    .describe("Monolithic (single binary) replicas; 3 or more turn on replication factor 3."),
+                retentionDays: z
+                    .number()
+                    .int()
+                    .min(1, "must be between 1 and 3650")
+                    .max(3650, "must be between 1 and 3650")
+                    .describe("Days logs are kept: Loki's compactor deletes them, the S3 lifecycle expires what is left a day later."),
+                requests: requests.describe("Loki's CPU and memory requests."),
+            })
+            .describe("Loki (logs: loki)."),
+        fluentBit: z
+            .strictObject({ chartVersion: chartVersion.describe("The fluent-bit chart version.") })
+            .describe("Fluent Bit, the log shipper."),
+        cloudwatch: z
+            .strictObject({ retentionDays: logRetentionDays.describe("Days the container log group keeps events (logs: cloudwatch).") })
+            .describe("CloudWatch Logs."),
+        containerInsights: z
+            .strictObject({ enabled: z.boolean().describe("Install the add-on."), version: addonVersion.describe("Its version.") })
+            .describe("The amazon-cloudwatch-observability EKS add-on (Container Insights, CloudWatch agent)."),
+        adot: z
+            .strictObject({
+                enabled: z.boolean().describe("Install the add-on."),
+                version: addonVersion.describe("Its version."),
+                certManagerInstalled: z.boolean().describe("The ADOT operator's webhooks need cert-manager: say it is installed."),
+            })
+            .describe("The ADOT EKS add-on with an OTLP collector sending traces to X-Ray."),
     })
-    .superRefine((o, ctx) => {
-        const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-        if (o.grafana.enabled && !o.prometheus.enabled) {
-            add(["grafana", "enabled"], "needs prometheus.enabled: Grafana is installed by the kube-prometheus-stack release");
-        }
-        if (o.alertmanager.enabled && !o.prometheus.enabled) {
-            add(["alertmanager", "enabled"], "needs prometheus.enabled: Alertmanager is installed by the kube-prometheus-stack release");
-        }
-        if (o.grafana.ingressHost !== undefined && !o.grafana.enabled) {
-            add(["grafana", "ingressHost"], "needs grafana.enabled: there is no Grafana to expose");
-        }
-        if (o.adot.enabled && !o.adot.certManagerInstalled) {
-            add(
-                ["adot", "certManagerInstalled"],
-                "must be true to enable adot: the ADOT operator's admission webhooks need cert-manager, which this platform does not install (install it, then set this)",
-            );
-        }
-    });
+    .describe("Observability: metrics, dashboards, alerts, logs and the AWS-native add-ons.");
+
+const at = (...path: (string | number)[]) => ["eks-platform:observability", ...path];
+type View = { observability: z.infer<typeof observabilitySchema> };
+
+export const observabilityRules: readonly Rule<View>[] = [
+    defineRule({
+        needs: ["observability.prometheus", "observability.grafana", "observability.alertmanager"],
+        summary: "Grafana and Alertmanager need prometheus.enabled; grafana.ingressHost needs grafana.enabled",
+        reports: [
+            "eks-platform:observability.grafana.enabled",
+            "eks-platform:observability.alertmanager.enabled",
+            "eks-platform:observability.grafana.ingressHost",
+        ],
+        check: ({ observability: o }) => {
+            const p = problems();
+            if (o.grafana.enabled && !o.prometheus.enabled)
+                p.add(at("grafana", "enabled"), "needs prometheus.enabled: Grafana is installed by the kube-prometheus-stack release");
+            if (o.alertmanager.enabled && !o.prometheus.enabled)
+                p.add(
+                    at("alertmanager", "enabled"),
+                    "needs prometheus.enabled: Alertmanager is installed by the kube-prometheus-stack release",
+                );
+            if (o.grafana.ingressHost !== undefined && !o.grafana.enabled)
+                p.add(at("grafana", "ingressHost"), "needs grafana.enabled: there is no Grafana to expose");
+            return p.list;
+        },
+    }),
+    defineRule({
+        needs: ["observability.adot"],
+        summary: "adot needs cert-manager",
+        reports: ["eks-platform:observability.adot.certManagerInstalled"],
+        check: ({ observability: o }) => {
+            const p = problems();
+            if (o.adot.enabled && !o.adot.certManagerInstalled)
+                p.add(
+                    at("adot", "certManagerInstalled"),
+                    "must be true to enable adot: the ADOT operator's admission webhooks need cert-manager, which this platform does not install (install it, then set this)",
+                );
+            return p.list;
+        },
+    }),
+];
 export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
 
 /** Pinned chart versions: the defaults every stack starts from (see /work/shared/reference/chart-values). */

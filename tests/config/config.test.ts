@@ -321,6 +321,39 @@ describe("bad input: one clear problem per mistake, naming the key path, the val
         ]);
     });
 
+    it("runs every rule whose values parsed: a bad azCount does not hide prod's protect: false", () => {
+        const found = prod({ "eks-platform:network": { azCount: 7 }, "eks-platform:cluster": { protect: false } });
+        expect(found.map((p) => p.path).sort()).toEqual(["eks-platform:cluster.protect", "eks-platform:network.azCount"]);
+        expectProblem(found, "eks-platform:cluster.protect", /must be true in prod/, "false");
+    });
+
+    it("reports both CIDRs that overlap the VPC, though one of them fails its own section", () => {
+        const found = dev({
+            "eks-platform:network": { vpcCidr: "10.10.0.0/16", podCidr: "10.10.128.0/18" },
+            "eks-platform:cluster": { serviceCidr: "10.10.0.0/20" },
+        });
+        expectProblem(found, "eks-platform:network.podCidr", /must not overlap vpcCidr 10\.10\.0\.0\/16/, '"10.10.128.0/18"');
+        expectProblem(found, "eks-platform:cluster.serviceCidr", /must not overlap eks-platform:network\.vpcCidr/, '"10.10.0.0/20"');
+    });
+
+    it("reports three unrelated mistakes in three sections at once, each with key, value and rule", () => {
+        const found = prod({
+            "eks-platform:network": { natGateways: "sometimes" },
+            "eks-platform:karpenter": { replicas: 1 },
+            "eks-platform:observability": { loki: { retentionDays: 0 } },
+        });
+        expect(found).toHaveLength(3);
+        expectProblem(found, "eks-platform:network.natGateways", /must be one of single, perAz, none/, '"sometimes"');
+        expectProblem(found, "eks-platform:karpenter.replicas", /at least 2 in prod/, "1");
+        expectProblem(found, "eks-platform:observability.loki.retentionDays", /between 1 and 3650/, "0");
+    });
+
+    it("skips only the rules whose values failed (a rule over a failed field does not run on bad data)", () => {
+        // kubernetesVersion fails its enum: the kube-proxy rule, which reads it, must not add a second problem.
+        const found = dev({ "eks-platform:cluster": { kubernetesVersion: "1.20" } });
+        expect(found.map((p) => p.path)).toEqual(["eks-platform:cluster.kubernetesVersion"]);
+    });
+
     it("formats the error as one line per problem with path, rule and value", () => {
         const raw = rawConfigFor({ stack: "dev", overrides: { "eks-platform:network": { azCount: 5 } } });
         expect(() => parsePlatformConfig(raw, "dev")).toThrow(

@@ -1,14 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-    CidrPlanError,
-    cidrContains,
-    cidrsOverlap,
-    MAX_AZ_COUNT,
-    network,
-    planSubnets,
-    type SubnetPlanInput,
-} from "../../lib/cidr";
+import { CidrPlanError, cidrContains, cidrsOverlap, MAX_AZ_COUNT, network, planSubnets, type SubnetPlanInput } from "../../lib/cidr";
 
 /** A VPC network of prefix 16-24 at an aligned address in 10/8, with subnet prefixes that may or may not fit. */
 const planInput = fc

@@ -1,0 +1,4 @@
+// The eks-platform:karpenter section: its schema and defaults, the pools Karpenter gets, and its rules.
+export * from "./pools";
+export * from "./rules";
+export * from "./schema";

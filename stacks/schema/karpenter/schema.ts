@@ -1,0 +1,264 @@
+import { z } from "zod";
+import { chartVersion, dnsLabel, labelKey, labelValue, quantity, type Environment } from "../common";
+
+// "reserved" (capacity reservations) is left out: it needs capacityReservationSelectorTerms, which no EC2NodeClass here sets.
+export const CAPACITY_TYPES = ["spot", "on-demand"] as const;
+export const NODE_ARCHITECTURES = ["amd64", "arm64"] as const;
+/** Values of karpenter.k8s.aws/instance-category Karpenter's EC2 provider reports. */
+export const INSTANCE_CATEGORIES = [
+    "a",
+    "c",
+    "d",
+    "f",
+    "g",
+    "hpc",
+    "i",
+    "im",
+    "inf",
+    "is",
+    "m",
+    "p",
+    "r",
+    "t",
+    "trn",
+    "u",
+    "vt",
+    "x",
+    "z",
+] as const;
+export const POOL_PRESETS = ["general", "graviton", "on-demand-baseline", "team"] as const;
+export const CONSOLIDATION_POLICIES = ["WhenEmpty", "WhenEmptyOrUnderutilized"] as const;
+export const DISRUPTION_REASONS = ["Underutilized", "Empty", "Drifted"] as const;
+export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
+/** Karpenter's duration (consolidateAfter, expireAfter): whole s/m/h units or Never (the v1 CRD's pattern). */
+const karpenterDuration = (example: string) =>
+    z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, `must be a duration in whole s, m or h such as ${example}, or Never`);
+
+/** An EC2 instance family such as m7g, c7i-flex or r6id, whose category Karpenter knows. */
+export const instanceFamily = z.string().superRefine((v, ctx) => {
+    const m = /^([a-z]+?)(\d+)([a-z]*)(-flex)?$/.exec(v);
+    const category = m?.[1];
+    if (!m || !category || !(INSTANCE_CATEGORIES as readonly string[]).includes(category)) {
+        ctx.addIssue({
+            code: "custom",
+            message: `must be an EC2 instance family such as m7g or c7i whose category is one of ${INSTANCE_CATEGORIES.join(", ")}`,
+        });
+    }
+});
+export const instanceSize = z
+    .string()
+    .regex(/^(nano|micro|small|medium|large|metal|\d*xlarge|metal-\d+xl)$/, "must be an instance size such as large, 2xlarge or metal");
+
+const enumOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { message: `must be one of ${values.join(", ")}` });
+
+export const budgetSchema = z
+    .strictObject({
+        nodes: z
+            .string()
+            .regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, "must be a count such as 2 or a percentage from 0% to 100%")
+            .describe('Nodes Karpenter may disrupt at once: a count ("2") or a percentage ("10%").'),
+        schedule: z
+            .string()
+            .regex(
+                /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/,
+                "must be a cron schedule such as '0 9 * * mon-fri'",
+            )
+            .optional()
+            .describe("A cron schedule (UTC) during which this budget applies; needs duration."),
+        duration: z
+            .string()
+            .regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, "must be a duration in hours and minutes such as 8h, 30m or 1h30m")
+            .optional()
+            .describe("How long the schedule's window lasts, e.g. 10h."),
+        reasons: z.array(enumOf(DISRUPTION_REASONS)).optional().describe("The disruption reasons the budget limits; all when absent."),
+    })
+    .refine((b) => (b.schedule === undefined) === (b.duration === undefined), {
+        message: "schedule and duration go together: give both or neither",
+    })
+    .describe("A disruption budget.");
+
+export const nodePoolSchema = z
+    .strictObject({
+        name: dnsLabel.describe("The NodePool's name."),
+        preset: enumOf(POOL_PRESETS)
+            .optional()
+            .describe("A preset fills in the fields the pool does not set (general, graviton, on-demand-baseline, team)."),
+        nodeClass: dnsLabel.describe("The EC2NodeClass (from nodeClasses) the pool launches with."),
+        capacityTypes: z.array(enumOf(CAPACITY_TYPES)).min(1, "must list at least one capacity type").describe("spot and/or on-demand."),
+        architectures: z.array(enumOf(NODE_ARCHITECTURES)).min(1, "must list at least one architecture").describe("amd64 and/or arm64."),
+        instanceCategories: z
+            .array(enumOf(INSTANCE_CATEGORIES))
+            .optional()
+            .describe("karpenter.k8s.aws/instance-category values (c, m, r, ...)."),
+        instanceFamilies: z.array(instanceFamily).optional().describe("Only these instance families (m7g, c7i, ...)."),
+        excludeInstanceFamilies: z.array(instanceFamily).optional().describe("Never these instance families."),
+        instanceSizes: z.array(instanceSize).optional().describe("Only these sizes (large, 2xlarge, ...)."),
+        excludeInstanceSizes: z.array(instanceSize).optional().describe("Never these sizes."),
+        minGeneration: z
+            .number()
+            .int()
+            .min(1, "must be between 1 and 9")
+            .max(9, "must be between 1 and 9")
+            .optional()
+            .describe("Only instance generations greater than or equal to this (karpenter.k8s.aws/instance-generation)."),
+        zones: z
+            .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an AZ name such as eu-west-1a"))
+            .optional()
+            .describe("Only these zones (of the network's)."),
+        taints: z
+            .array(
+                z.strictObject({
+                    key: labelKey.describe("Taint key."),
+                    value: labelValue.optional().describe("Taint value."),
+                    effect: enumOf(TAINT_EFFECTS).describe("NoSchedule, PreferNoSchedule or NoExecute."),
+                }),
+            )
+            .describe("Taints of the pool's nodes (a team pool gets its team taint)."),
+        labels: z.record(labelKey, labelValue).describe("Labels of the pool's nodes."),
+        weight: z
+            .number()
+            .int()
+            .min(1, "must be between 1 and 100")
+            .max(100, "must be between 1 and 100")
+            .optional()
+            .describe("Priority among pools: Karpenter tries higher weights first."),
+        limits: z
+            .strictObject(
+                { cpu: quantity.describe("Most CPU the pool's nodes may add up to."), memory: quantity.describe("Most memory.") },
+                { message: "is required: every NodePool needs limits.cpu and limits.memory so a runaway scale-up has a ceiling" },
+            )
+            .describe("The pool's ceiling (required)."),
+        disruption: z
+            .strictObject({
+                consolidationPolicy: enumOf(CONSOLIDATION_POLICIES).describe("WhenEmpty or WhenEmptyOrUnderutilized."),
+                consolidateAfter: karpenterDuration("1m").describe(
+                    "How long a node stays empty/underutilized before Karpenter consolidates it.",
+                ),
+                budgets: z.array(budgetSchema).min(1, "must hold at least one disruption budget").describe("Disruption budgets."),
+            })
+            .describe("How Karpenter may disrupt the pool's nodes."),
+        expireAfter: karpenterDuration("720h").describe("Node lifetime before Karpenter replaces it (or Never)."),
+        spotOverflow: z
+            .strictObject({
+                spotShare: z
+                    .number()
+                    .int("must be a whole percentage")
+                    .min(1, "must be between 1 and 99")
+                    .max(99, "must be between 1 and 99")
+                    .describe("Spot percentage of the pair's combined limits."),
+                weight: z
+                    .number()
+                    .int()
+                    .min(1, "must be between 1 and 100")
+                    .max(100, "must be between 1 and 100")
+                    .optional()
+                    .describe("The spot pool's weight (default 10)."),
+                name: dnsLabel.optional().describe("The spot pool's name (default <name>-spot)."),
+            })
+            .optional()
+            .describe(
+                "on-demand-baseline: derive a spot pool that takes over once this pool's limits are reached; its limits are this pool's x spotShare / (100 - spotShare).",
+            ),
+    })
+    .describe("A Karpenter NodePool.");
+export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
+
+export const amiAlias = z
+    .string()
+    .regex(
+        /^(al2023|bottlerocket)@(latest|v\d{8}|v\d+\.\d+\.\d+)$/,
+        "must be an AMI alias such as al2023@v20251120 (or al2023@latest outside prod)",
+    )
+    .describe("An EC2NodeClass AMI alias (al2023@vYYYYMMDD).");
+
+export const nodeClassSchema = z
+    .strictObject({
+        name: dnsLabel.describe("The EC2NodeClass's name."),
+        amiAlias: amiAlias.optional().describe("The AMI alias; overrides karpenter.amiAlias. Not with amiSelector."),
+        amiSelector: z
+            .strictObject({
+                id: z
+                    .string()
+                    .regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0")
+                    .optional(),
+                name: z.string().min(1).optional(),
+                owner: z
+                    .string()
+                    .regex(/^(\d{12}|self|amazon)$/, "must be an account id, self or amazon")
+                    .optional(),
+                tags: z.record(z.string(), z.string()).optional(),
+            })
+            .refine((s) => [s.id, s.name, s.tags].filter((x) => x !== undefined).length === 1, {
+                message: "must select the AMI by exactly one of id, name or tags",
+            })
+            .optional()
+            .describe("A custom AL2023-based AMI instead of an alias: by id, name (with owner) or tags."),
+        volumeSizeGiB: z
+            .number()
+            .int()
+            .min(20, "must be between 20 and 16384")
+            .max(16384, "must be between 20 and 16384")
+            .describe("Encrypted gp3 root volume size."),
+        volumeIops: z
+            .number()
+            .int()
+            .min(3000, "must be between 3000 and 16000")
+            .max(16000, "must be between 3000 and 16000")
+            .optional()
+            .describe("gp3 IOPS (default 3000)."),
+        volumeThroughput: z
+            .number()
+            .int()
+            .min(125, "must be between 125 and 1000")
+            .max(1000, "must be between 125 and 1000")
+            .optional()
+            .describe("gp3 throughput in MiB/s (default 125)."),
+        maxPods: z
+            .number()
+            .int()
+            .min(8, "must be between 8 and 737")
+            .max(737, "must be between 8 and 737")
+            .optional()
+            .describe("A static max pods (else derived from the CNI mode)."),
+        podsPerCore: z
+            .number()
+            .int()
+            .min(1, "must be between 1 and 110")
+            .max(110, "must be between 1 and 110")
+            .optional()
+            .describe("Pods per vCPU instead of maxPods."),
+        tags: z.record(z.string(), z.string()).optional().describe("Extra tags on the instances and volumes Karpenter launches."),
+    })
+    .refine((c) => !(c.amiAlias && c.amiSelector), { message: "must set amiAlias or amiSelector, not both" })
+    .describe("A Karpenter EC2NodeClass.");
+export type NodeClassConfig = z.infer<typeof nodeClassSchema>;
+
+export const karpenterSchema = z
+    .strictObject({
+        chartVersion: chartVersion.describe("The karpenter and karpenter-crd chart version (public.ecr.aws/karpenter, OCI)."),
+        namespace: dnsLabel.describe("Namespace of the controller."),
+        serviceAccount: dnsLabel.describe("The controller's service account (its Pod Identity role is bound to it)."),
+        replicas: z
+            .number()
+            .int()
+            .min(1, "must be between 1 and 5")
+            .max(5, "must be between 1 and 5")
+            .describe("Controller replicas (leader-elected)."),
+        amiAlias: amiAlias.describe("The default AMI alias of every EC2NodeClass, pinned per stack (al2023@vYYYYMMDD)."),
+        nodeClasses: z.array(nodeClassSchema).min(1, "must declare at least one EC2NodeClass").describe("EC2NodeClasses."),
+        nodePools: z
+            .array(nodePoolSchema)
+            .min(1, "must declare at least one NodePool: workloads have nowhere else to run")
+            .describe("NodePools (presets fill in what a pool leaves out)."),
+    })
+    .describe("Karpenter: chart, AMI alias, EC2NodeClasses and NodePools.");
+export type KarpenterConfig = z.infer<typeof karpenterSchema>;
+
+const common = { chartVersion: "1.14.1", namespace: "kube-system", serviceAccount: "karpenter" } as const;
+
+export const karpenterDefaults: Record<Environment, Partial<z.input<typeof karpenterSchema>>> = {
+    dev: { ...common, replicas: 1, amiAlias: "al2023@v20251120", nodeClasses: [{ name: "default", volumeSizeGiB: 50 }] },
+    staging: { ...common, replicas: 2, amiAlias: "al2023@v20251120", nodeClasses: [{ name: "default", volumeSizeGiB: 80 }] },
+    prod: { ...common, replicas: 2, amiAlias: "al2023@v20251120", nodeClasses: [{ name: "default", volumeSizeGiB: 100 }] },
+};

@@ -1,0 +1,67 @@
+// The registry of the stack's configuration keys: each section's key, schema (with its settings' descriptions),
+// environment defaults, input preparation and rules, in one place. The loader (config.ts), the settings reference
+// (docs/settings.md, scripts/docs.ts) and the tests all read it; adding a section is one entry here.
+import type { z } from "zod";
+import { clusterDefaults, clusterRules, clusterSchema } from "./schema/cluster";
+import { cniDefaults, cniRules, cniSchema } from "./schema/cni";
+import type { Environment } from "./schema/common";
+import { ingressDefaults, ingressRules, ingressSchema } from "./schema/ingress";
+import { expandNodePools, karpenterDefaults, karpenterRules, karpenterSchema } from "./schema/karpenter";
+import { networkDefaults, networkRules, networkSchema } from "./schema/network";
+import { observabilityDefaults, observabilityRules, observabilitySchema } from "./schema/observability";
+import type { Rule } from "./schema/rule";
+import { crossSectionRules } from "./schema/rules";
+import { environmentSchema, regionSchema, tagsSchema } from "./schema/stack";
+
+export interface Section<N extends string = string, S extends z.ZodType = z.ZodType> {
+    /** The name PlatformConfig gives the parsed value (config.network). */
+    name: N;
+    /** The key in the stack file (eks-platform:network). */
+    key: string;
+    schema: S;
+    /** Defaults per environment, deep-merged under the stack file's value (objects key by key, lists whole). */
+    defaults?: Readonly<Record<Environment, unknown>>;
+    /** Fills what the schema checks from what the user wrote (NodePool presets), after the defaults. */
+    prepare?: (input: unknown) => unknown;
+    /** Given when the stack file has no value and there is no default (an empty map for tags). */
+    empty?: unknown;
+}
+
+const section = <N extends string, S extends z.ZodType>(s: Section<N, S>): Section<N, S> => s;
+
+export const SECTIONS = [
+    section({ name: "region", key: "aws:region", schema: regionSchema }),
+    section({ name: "environment", key: "eks-platform:environment", schema: environmentSchema }),
+    section({ name: "tags", key: "eks-platform:tags", schema: tagsSchema, empty: {} }),
+    section({ name: "network", key: "eks-platform:network", schema: networkSchema, defaults: networkDefaults }),
+    section({ name: "cluster", key: "eks-platform:cluster", schema: clusterSchema, defaults: clusterDefaults }),
+    section({
+        name: "karpenter",
+        key: "eks-platform:karpenter",
+        schema: karpenterSchema,
+        defaults: karpenterDefaults,
+        prepare: (input) => (isRecord(input) ? { ...input, nodePools: expandNodePools(input.nodePools) } : input),
+    }),
+    section({ name: "cni", key: "eks-platform:cni", schema: cniSchema, defaults: cniDefaults }),
+    section({ name: "ingress", key: "eks-platform:ingress", schema: ingressSchema, defaults: ingressDefaults }),
+    section({ name: "observability", key: "eks-platform:observability", schema: observabilitySchema, defaults: observabilityDefaults }),
+] as const;
+
+/** Every rule beyond a single value's schema: each section's own, then the cross-section ones. */
+export const RULES: readonly Rule<never>[] = [
+    ...networkRules,
+    ...clusterRules,
+    ...karpenterRules,
+    ...cniRules,
+    ...ingressRules,
+    ...observabilityRules,
+    ...crossSectionRules,
+];
+
+type AnySection = (typeof SECTIONS)[number];
+/** The parsed value of every section, by name. */
+export type ParsedSections = { [S in AnySection as S["name"]]: z.infer<S["schema"]> };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -22,6 +22,7 @@ function loadConfig() {
 }
 
 const config = loadConfig();
+for (const w of config.warnings) void pulumi.log.warn(`${w.path}: ${w.rule} (got ${w.value})`);
 
 /** The one AWS provider: region from config, the stack's tags on every resource that takes tags. */
 const awsProvider = new aws.Provider("aws", {

@@ -3,6 +3,8 @@
 // PlatformConfig, or one ConfigError listing every problem. Pure: no Pulumi imports, so tests, the offline plan and
 // the policy pack use it directly. The sections themselves are registered in ./sections.
 import type { z } from "zod";
+import { clusterDefaults } from "./schema/cluster";
+import { isKubernetesMinor } from "./versions/model";
 import { effectiveNodePools, type EffectiveNodePool } from "./schema/karpenter";
 import { ENVIRONMENTS, type Environment } from "./schema/common";
 import { ConfigError, describeValue, formatPath, isRecord, problemsOf, ruleProblem, type ConfigProblem } from "./problems";
@@ -44,6 +46,8 @@ export type PlatformConfig = DeepReadonly<{
     cni: CniConfig;
     ingress: IngressConfig;
     observability: ObservabilityConfig;
+    /** What the rules warn about without refusing the config (printed by the plan and by `pulumi up`). */
+    warnings: ConfigProblem[];
 }>;
 
 /** Objects merge key by key; arrays and scalars from `override` replace those of `base`. */
@@ -84,6 +88,7 @@ interface Validation {
     available: Set<string>;
     values: Record<string, unknown>;
     problems: ConfigProblem[];
+    warnings: ConfigProblem[];
 }
 
 /** Validates every section on its own, then each rule whose values parsed: every problem, whatever else failed. */
@@ -91,7 +96,13 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
     const env = given["eks-platform:environment"];
     // An unknown environment is reported by its schema; the sections are still checked against dev's defaults.
     const defaultsEnv: Environment = (ENVIRONMENTS as readonly unknown[]).includes(env) ? (env as Environment) : "dev";
-    const v: Validation = { input: {}, available: new Set(), values: { stack }, problems: [] };
+    const v: Validation = { input: {}, available: new Set(), values: { stack }, problems: [], warnings: [] };
+    const cluster = deepMerge(clusterDefaults[defaultsEnv], given["eks-platform:cluster"]);
+    // What follows the minor is filled from the table for the stack's minor; for one the table lacks (reported on its
+    // own key) from the environment's default minor, so that one mistake is not reported a dozen times.
+    const givenMinor = isRecord(cluster) ? cluster.kubernetesVersion : undefined;
+    const minor =
+        typeof givenMinor === "string" && isKubernetesMinor(givenMinor) ? givenMinor : clusterDefaults[defaultsEnv].kubernetesVersion;
     for (const key of Object.keys(given)) {
         if (!KNOWN_KEYS.has(key))
             v.problems.push({
@@ -103,7 +114,7 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
     for (const section of SECTIONS) {
         let input = section.defaults ? deepMerge(section.defaults[defaultsEnv], given[section.key]) : given[section.key];
         if (input === undefined && section.empty !== undefined) input = section.empty;
-        if (section.prepare) input = section.prepare(input);
+        if (section.prepare) input = section.prepare(input, { environment: defaultsEnv, minor });
         v.input[section.key] = input;
         const parsed = section.schema.safeParse(input);
         if (parsed.success) {
@@ -126,7 +137,7 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
     }
     for (const rule of RULES) {
         if (!rule.needs.every((need) => v.available.has(need))) continue;
-        for (const p of rule.check(v.values as never)) v.problems.push(ruleProblem(p, v.input));
+        for (const p of rule.check(v.values as never)) (p.severity === "warning" ? v.warnings : v.problems).push(ruleProblem(p, v.input));
     }
     return v;
 }
@@ -141,7 +152,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
     for (const [key, value] of Object.entries(raw)) {
         if (key === "aws:region" || key.startsWith(`${PROJECT}:`)) given[key] = decode(value);
     }
-    const { values, problems } = validate(given, stack);
+    const { values, problems, warnings } = validate(given, stack);
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
     const data = values as unknown as ParsedSections;
@@ -158,6 +169,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
         cni: data.cni,
         ingress: data.ingress,
         observability: data.observability,
+        warnings,
     };
     return deepFreeze(config);
 }

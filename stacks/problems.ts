@@ -16,6 +16,8 @@ export interface ConfigProblem {
 export interface RuleProblem {
     pathParts: (string | number)[];
     rule: string;
+    /** A warning is printed with the plan and by `pulumi up`; it does not refuse the config. */
+    severity?: "warning";
 }
 
 /** Thrown before any resource is declared when a stack's configuration is wrong; lists every problem. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addonVersion, chartVersion, logRetentionDays, quantity, type Environment } from "./common";
+import { addonVersion, chartVersion, logRetentionDays, quantity, type DeepPartial, type Environment } from "./common";
 import { defineRule, problems, type Rule } from "./rule";
 
 export const LOG_DESTINATIONS = ["loki", "cloudwatch", "none"] as const;
@@ -153,12 +153,8 @@ export const OBSERVABILITY_CHARTS = {
     loki: "18.11.0",
     fluentBit: "0.58.1",
 } as const;
-const addons = {
-    containerInsights: "v4.5.0-eksbuild.1",
-    adot: "v0.131.0-eksbuild.1",
-} as const;
 
-type Defaults = Partial<z.input<typeof observabilitySchema>>;
+type Defaults = DeepPartial<z.input<typeof observabilitySchema>>;
 
 // dev runs the lighter set: one small Prometheus, no Alertmanager, a small Loki, short retention.
 const dev: Defaults = {
@@ -176,8 +172,9 @@ const dev: Defaults = {
     loki: { chartVersion: OBSERVABILITY_CHARTS.loki, replicas: 1, retentionDays: 7, requests: { cpu: "250m", memory: "512Mi" } },
     fluentBit: { chartVersion: OBSERVABILITY_CHARTS.fluentBit },
     cloudwatch: { retentionDays: 7 },
-    containerInsights: { enabled: false, version: addons.containerInsights },
-    adot: { enabled: false, version: addons.adot, certManagerInstalled: false },
+    // The add-ons' versions follow the cluster's Kubernetes minor (the version table) unless the stack pins one.
+    containerInsights: { enabled: false },
+    adot: { enabled: false, certManagerInstalled: false },
 };
 
 export const observabilityDefaults: Record<Environment, Defaults> = {
@@ -209,6 +206,6 @@ export const observabilityDefaults: Record<Environment, Defaults> = {
         alertmanager: { enabled: true, replicas: 2 },
         loki: { chartVersion: OBSERVABILITY_CHARTS.loki, replicas: 1, retentionDays: 90, requests: { cpu: "1", memory: "2Gi" } },
         cloudwatch: { retentionDays: 90 },
-        containerInsights: { enabled: true, version: addons.containerInsights },
+        containerInsights: { enabled: true },
     },
 };

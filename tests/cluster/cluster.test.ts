@@ -54,7 +54,7 @@ describe("control plane", () => {
         const c = prefix === "dev" ? dev : prod;
         expect(eksInputs(prefix)).toMatchObject({
             name: c.clusterName,
-            version: "1.34",
+            version: "1.35",
             authenticationMode: "API",
             endpointPrivateAccess: true,
             createOidcProvider: true,
@@ -331,7 +331,7 @@ describe("cluster config rules", () => {
 
     it("rejects a kube-proxy version of another Kubernetes minor", () => {
         expect(clusterError("dev", { addons: { kubeProxy: "v1.33.5-eksbuild.2" } })).toContain(
-            "eks-platform:cluster.addons.kubeProxy: must match the cluster's Kubernetes minor version 1.34",
+            "eks-platform:cluster.addons.kubeProxy: must match the cluster's Kubernetes minor version 1.35",
         );
     });
 

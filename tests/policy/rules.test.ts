@@ -202,10 +202,25 @@ export const CASES: Record<string, PolicyCases> = {
         bad: [
             { title: "unsupported version", resources: [eksCluster({ version: "1.27" })], message: /1\.27/ },
             { title: "version left to EKS", resources: [eksCluster({ version: undefined })], message: /not set/ },
+            {
+                title: "past standard support on the table's date, policy STANDARD",
+                resources: [eksCluster({ version: "1.34" })],
+                message: /left EKS standard support on 2026-12-02/,
+            },
+            {
+                title: "not on the narrowed list",
+                resources: [eksCluster({ version: "1.35" })],
+                config: { allowedVersions: ["1.36"] },
+                message: /allowed list/,
+            },
         ],
         good: [
-            { title: "1.34", resources: [eksCluster(), awsEksCluster()] },
-            { title: "list from config", resources: [eksCluster({ version: "1.31" })], config: { allowedVersions: ["1.31"] } },
+            { title: "1.35", resources: [eksCluster(), awsEksCluster()] },
+            {
+                title: "1.34 with the EXTENDED upgrade policy",
+                resources: [eksCluster({ version: "1.34", upgradePolicy: { supportType: "EXTENDED" } })],
+            },
+            { title: "list from config", resources: [eksCluster({ version: "1.36" })], config: { allowedVersions: ["1.36"] } },
         ],
     },
     "eks-no-default-node-group": {

@@ -257,8 +257,9 @@ export type KarpenterConfig = z.infer<typeof karpenterSchema>;
 
 const common = { chartVersion: "1.14.1", namespace: "kube-system", serviceAccount: "karpenter" } as const;
 
+// amiAlias follows the cluster's Kubernetes minor (the version table's AMI release), unless the stack pins one.
 export const karpenterDefaults: Record<Environment, Partial<z.input<typeof karpenterSchema>>> = {
-    dev: { ...common, replicas: 1, amiAlias: "al2023@v20251120", nodeClasses: [{ name: "default", volumeSizeGiB: 50 }] },
-    staging: { ...common, replicas: 2, amiAlias: "al2023@v20251120", nodeClasses: [{ name: "default", volumeSizeGiB: 80 }] },
-    prod: { ...common, replicas: 2, amiAlias: "al2023@v20251120", nodeClasses: [{ name: "default", volumeSizeGiB: 100 }] },
+    dev: { ...common, replicas: 1, nodeClasses: [{ name: "default", volumeSizeGiB: 50 }] },
+    staging: { ...common, replicas: 2, nodeClasses: [{ name: "default", volumeSizeGiB: 80 }] },
+    prod: { ...common, replicas: 2, nodeClasses: [{ name: "default", volumeSizeGiB: 100 }] },
 };

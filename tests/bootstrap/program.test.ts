@@ -2,6 +2,7 @@
 // and the documents it renders evaluated as IAM would (the trust policies, the boundary wired to the real keys).
 import { describe, expect, it } from "vitest";
 import { parseBootstrapConfig, type BootstrapConfig } from "../../bootstrap/config";
+import { MANAGED_POLICY_MAX_CHARS } from "../../bootstrap/deploy-policy";
 import { documentInput, exampleConfig, mockKeyArn, planBootstrap, type BootstrapPlan } from "./mocks";
 import { ACCOUNT, assumeWithWebIdentity, claims, GITHUB_PROVIDER, request } from "./simulate";
 
@@ -101,6 +102,8 @@ describe("an account hosting dev and staging, with self-managed state", async ()
             platform: documentInput(plan.one(POLICY, "dev-deploy-platform"), "policy"),
             identity: documentInput(plan.one(POLICY, "dev-deploy-identity"), "policy"),
         };
+        for (const document of Object.values(policies))
+            expect(JSON.stringify(document).length).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARS);
         const dev = {
             arn: `${PIPELINE}/eks-platform-dev-deploy`,
             policies,

@@ -2,7 +2,8 @@
 // frozen BootstrapConfig. Pure (no Pulumi imports). Problems are reported like the main program's (stacks/config.ts):
 // every one at once, each with its key path, the value given and the rule, through the same ConfigError.
 import { z } from "zod";
-import { ConfigError, type ConfigProblem } from "../stacks/config";
+import { decodeConfigValue, deepFreeze } from "../stacks/input";
+import { ConfigError, problemsOf, ruleProblem, type RuleProblem } from "../stacks/problems";
 import { defaultClusterName, MAX_STACK_NAME_LENGTH } from "./names";
 
 export { ConfigError, type ConfigProblem } from "../stacks/config";
@@ -131,62 +132,9 @@ export interface BootstrapConfig {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** Pulumi hands config values over as strings, objects JSON-encoded; booleans come as "true"/"false". */
-function decode(value: unknown): unknown {
-    if (typeof value !== "string") return value;
-    const trimmed = value.trim();
-    if (trimmed === "true" || trimmed === "false") return trimmed === "true";
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-        try {
-            return JSON.parse(trimmed) as unknown;
-        } catch {
-            return value;
-        }
-    }
-    return value;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-    let node = root;
-    for (const key of path) {
-        if (Array.isArray(node) && typeof key === "number") node = node[key];
-        else if (isRecord(node) && typeof key === "string") node = node[key];
-        else return undefined;
-    }
-    return node;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-    return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join("");
-}
-
-function describe(value: unknown): string {
-    if (value === undefined) return "nothing";
-    const json = JSON.stringify(value);
-    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
-}
-
-function problemsOf(error: z.ZodError, input: unknown): ConfigProblem[] {
-    return error.issues.flatMap((issue): ConfigProblem[] => {
-        if (issue.code === "unrecognized_keys")
-            return issue.keys.map((key) => ({
-                path: formatPath([...issue.path, key]),
-                value: describe(valueAt(input, [...issue.path, key])),
-                rule: "is not a known setting (check the spelling against bootstrap/README.md)",
-            }));
-        const value = valueAt(input, issue.path);
-        let rule = issue.message;
-        if (issue.code === "invalid_type" && rule.startsWith("Invalid input"))
-            rule = value === undefined ? `is required (expected ${issue.expected})` : `must be a ${issue.expected}`;
-        return [{ path: formatPath(issue.path), value: describe(value), rule }];
-    });
-}
-
 /** Rules across keys: one stack per name, environment and cluster; the state bucket outside every deploy role's scope. */
-function crossKeyRules(stacks: readonly HostedStack[], bucket: string | undefined): { pathParts: PropertyKey[]; rule: string }[] {
-    const problems: { pathParts: PropertyKey[]; rule: string }[] = [];
+function crossKeyRules(stacks: readonly HostedStack[], bucket: string | undefined): RuleProblem[] {
+    const problems: RuleProblem[] = [];
     for (const key of ["name", "environment", "clusterName"] as const) {
         const seen = new Map<string, number>();
         stacks.forEach((s, i) => {
@@ -218,10 +166,10 @@ function crossKeyRules(stacks: readonly HostedStack[], bucket: string | undefine
 export function parseBootstrapConfig(raw: Readonly<Record<string, unknown>>, stack: string): BootstrapConfig {
     const input: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
-        if (key === "aws:region" || key.startsWith("bootstrap:")) input[key] = decode(value);
+        if (key === "aws:region" || key.startsWith("bootstrap:")) input[key] = decodeConfigValue(value);
     }
     const parsed = bootstrapSchema.safeParse(input);
-    if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, input));
+    if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, input, [], "bootstrap/README.md"));
 
     const data = parsed.data;
     const stacks: HostedStack[] = data["bootstrap:stacks"].map((s) => ({
@@ -235,7 +183,7 @@ export function parseBootstrapConfig(raw: Readonly<Record<string, unknown>>, sta
     if (cross.length > 0)
         throw new ConfigError(
             stack,
-            cross.map((p) => ({ path: formatPath(p.pathParts), value: describe(valueAt(input, p.pathParts)), rule: p.rule })),
+            cross.map((p) => ruleProblem(p, input)),
         );
 
     const config: BootstrapConfig = {
@@ -250,12 +198,4 @@ export function parseBootstrapConfig(raw: Readonly<Record<string, unknown>>, sta
         tags: data["bootstrap:tags"],
     };
     return deepFreeze(config);
-}
-
-function deepFreeze<T>(value: T): T {
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-        for (const child of Object.values(value)) deepFreeze(child);
-        Object.freeze(value);
-    }
-    return value;
 }

@@ -7,10 +7,12 @@ import { clusterDefaults } from "./schema/cluster";
 import { isKubernetesMinor } from "./versions/model";
 import { effectiveNodePools, type EffectiveNodePool } from "./schema/karpenter";
 import { ENVIRONMENTS, type Environment } from "./schema/common";
-import { ConfigError, describeValue, formatPath, isRecord, problemsOf, ruleProblem, type ConfigProblem } from "./problems";
+import { decodeConfigValue, deepFreeze, deepMerge, isRecord } from "./input";
+import { ConfigError, describeValue, problemsOf, ruleProblem, type ConfigProblem } from "./problems";
 import { RULES, SECTIONS, type ParsedSections } from "./sections";
 
 export { ENVIRONMENTS, type Environment } from "./schema/common";
+export { deepMerge } from "./input";
 export { ConfigError, type ConfigProblem } from "./problems";
 export { REQUIRED_TAG_KEYS } from "./schema/stack";
 export const PROJECT = "eks-platform";
@@ -49,29 +51,6 @@ export type PlatformConfig = DeepReadonly<{
     /** What the rules warn about without refusing the config (printed by the plan and by `pulumi up`). */
     warnings: ConfigProblem[];
 }>;
-
-/** Objects merge key by key; arrays and scalars from `override` replace those of `base`. */
-export function deepMerge(base: unknown, override: unknown): unknown {
-    if (override === undefined) return base;
-    if (!isRecord(base) || !isRecord(override)) return override;
-    const out: Record<string, unknown> = { ...base };
-    for (const [key, value] of Object.entries(override)) out[key] = deepMerge(base[key], value);
-    return out;
-}
-
-/** Pulumi hands config values over as strings, objects JSON-encoded; the stack file gives them parsed. */
-function decode(value: unknown): unknown {
-    if (typeof value !== "string") return value;
-    const trimmed = value.trim();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-        try {
-            return JSON.parse(trimmed) as unknown;
-        } catch {
-            return value;
-        }
-    }
-    return value;
-}
 
 const KNOWN_KEYS = new Set<string>(SECTIONS.map((s) => s.key));
 
@@ -150,7 +129,7 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
 export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stack: string): PlatformConfig {
     const given: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
-        if (key === "aws:region" || key.startsWith(`${PROJECT}:`)) given[key] = decode(value);
+        if (key === "aws:region" || key.startsWith(`${PROJECT}:`)) given[key] = decodeConfigValue(value);
     }
     const { values, problems, warnings } = validate(given, stack);
     if (problems.length > 0) throw new ConfigError(stack, problems);
@@ -172,15 +151,4 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
         warnings,
     };
     return deepFreeze(config);
-}
-
-/** The key path of a problem, as the loader formats it (for callers that build their own problems). */
-export const keyPath = formatPath;
-
-function deepFreeze<T>(value: T): T {
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-        for (const child of Object.values(value)) deepFreeze(child);
-        Object.freeze(value);
-    }
-    return value;
 }

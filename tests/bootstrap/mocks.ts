@@ -1,6 +1,6 @@
-// A small mock runtime for the bootstrap project (Pulumi's own setMocks): ARNs shaped like IAM's, KMS's and S3's,
-// and a record of every registration (type, name, inputs, protect). Local to tests/bootstrap on purpose: the main
-// program's mock module answers a different program.
+// The bootstrap project under the offline plan's mock runtime (plan/runtime.ts installMockRuntime and its recorder),
+// answered with ARNs shaped like IAM's, KMS's and S3's in the configured account (the platform's answers assume the
+// mock account and a cluster).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import type { BootstrapConfig } from "../../bootstrap/config";
 import { BOOTSTRAP_PROJECT } from "../../bootstrap/names";
 import { bootstrapAccount, type BootstrapOutputs } from "../../bootstrap/program";
+import { installMockRuntime, resolveOutput, settle, type PlannedResource } from "../../plan";
 
 export const BOOTSTRAP_DIR = path.resolve(__dirname, "../../bootstrap");
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -20,27 +21,7 @@ export function readStackConfig(file: string): Record<string, unknown> {
 
 export const exampleConfig = (): Record<string, unknown> => readStackConfig(path.join(BOOTSTRAP_DIR, "Pulumi.example.yaml"));
 
-export interface Registration {
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-    protect: boolean;
-}
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-function plain(value: unknown): unknown {
-    if (value === UNKNOWN) return "[unknown]";
-    if (Array.isArray(value)) return value.map(plain);
-    if (value && typeof value === "object") {
-        const obj = value as Record<string, unknown>;
-        if (obj[SIG_KEY] === SECRET_SIG) return "[secret]";
-        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plain(v)]));
-    }
-    return value;
-}
+export type Registration = PlannedResource;
 
 /** The ARN the mocks give the KMS key of logical name `name`: tests tell keys apart by what the program wires in. */
 export function mockKeyArn(name: string, account: string, region: string): string {
@@ -78,32 +59,6 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>,
     }
 }
 
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getProtect(): boolean;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-interface MonitorLike {
-    registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
-}
-
-async function settle(): Promise<void> {
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    for (let i = 0; i < 3; i++) {
-        await settings.waitForRPCs();
-        await new Promise((resolve) => setImmediate(resolve));
-    }
-}
-
-async function resolve(value: unknown): Promise<unknown> {
-    if (pulumi.Output.isInstance(value)) return resolve(await (value as unknown as { promise(): Promise<unknown> }).promise());
-    if (Array.isArray(value)) return Promise.all(value.map(resolve));
-    if (value && typeof value === "object")
-        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const)));
-    return value;
-}
-
 export interface BootstrapPlan {
     registrations: Registration[];
     outputs: Record<string, unknown>;
@@ -114,56 +69,32 @@ export interface BootstrapPlan {
 
 /** Runs bootstrapAccount(config) under the mock runtime; returns every registration and the resolved outputs. */
 export async function planBootstrap(config: BootstrapConfig): Promise<BootstrapPlan> {
-    const registrations: Registration[] = [];
-    pulumi.runtime.setAllConfig({}, []);
-    void pulumi.runtime.setMocks(
-        {
-            newResource: (args) =>
-                outputsFor(args.type, args.name, args.inputs as Record<string, unknown>, config.accountId, config.region),
-            call: (args) => {
-                const message = `bootstrap mocks: unexpected call ${args.token}: the program makes no lookups`;
+    const recorder = installMockRuntime({
+        project: BOOTSTRAP_PROJECT,
+        stack: config.stack,
+        config: {},
+        answers: {
+            newResource: (type, name, inputs) => outputsFor(type, name, inputs, config.accountId, config.region),
+            call: (token) => {
+                const message = `bootstrap mocks: unexpected call ${token}: the program makes no lookups`;
                 console.error(message);
                 throw new Error(message);
             },
         },
-        BOOTSTRAP_PROJECT,
-        config.stack,
-        false,
-    );
-    const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike }).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) => {
-        registrations.push({
-            type: req.getType(),
-            name: req.getName(),
-            inputs: plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            protect: req.getProtect(),
-        });
-        return register(req, cb);
-    };
+    });
     let outputs: BootstrapOutputs | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
         outputs = bootstrapAccount(config);
         return undefined;
     });
     await settle();
-    const resolved = (await resolve(outputs)) as Record<string, unknown>;
+    const resolved = (await resolveOutput(outputs)) as Record<string, unknown>;
     await settle();
-    const byType = (type: string) => registrations.filter((r) => r.type === type);
     return {
-        registrations,
+        registrations: recorder.resources,
         outputs: resolved,
-        byType,
-        one(type, name) {
-            const found = byType(type).filter((r) => r.name === name);
-            if (found.length !== 1)
-                throw new Error(
-                    `expected one ${type} named ${name}, found ${byType(type)
-                        .map((r) => r.name)
-                        .join(", ")}`,
-                );
-            return found[0] as Registration;
-        },
+        byType: (type) => recorder.byType(type),
+        one: (type, name) => recorder.one(type, name),
     };
 }
 

@@ -147,13 +147,18 @@ export const clusterSchema = z
             .describe("Where the Kubernetes API endpoint can be reached from."),
         accessEntries: z
             .array(
-                z.strictObject({
-                    principalArn: iamPrincipalArn.describe("The IAM role or user ARN."),
-                    accessPolicy: z
-                        .enum(ACCESS_POLICY_NAMES, { message: `must be one of ${ACCESS_POLICY_NAMES.join(", ")}` })
-                        .describe("cluster-admin, admin, edit or view (the EKS access policies)."),
-                    namespaces: z.array(dnsLabel).optional().describe("Limit the policy to these namespaces; cluster-wide when absent."),
-                }),
+                z
+                    .strictObject({
+                        principalArn: iamPrincipalArn.describe("The IAM role or user ARN."),
+                        accessPolicy: z
+                            .enum(ACCESS_POLICY_NAMES, { message: `must be one of ${ACCESS_POLICY_NAMES.join(", ")}` })
+                            .describe("cluster-admin, admin, edit or view (the EKS access policies)."),
+                        namespaces: z
+                            .array(dnsLabel)
+                            .optional()
+                            .describe("Limit the policy to these namespaces; cluster-wide when absent."),
+                    })
+                    .describe("An access entry."),
             )
             .describe("Who gets cluster access (EKS access entries; no aws-auth ConfigMap)."),
         bootstrapClusterCreatorAdminPermissions: z

@@ -9,7 +9,10 @@ export type LogDestination = (typeof LOG_DESTINATIONS)[number];
 const prometheusRetention = z.string().regex(/^[1-9]\d*(y|w|d|h|m|s|ms)$/, "must be a Prometheus duration such as 15d or 12h");
 
 /** CPU and memory requests of a workload; limits are derived (memory limit = request, no CPU limit). */
-const requests = z.strictObject({ cpu: quantity, memory: quantity });
+const requests = z.strictObject({
+    cpu: quantity.describe("CPU request, e.g. 500m."),
+    memory: quantity.describe("Memory request (and limit), e.g. 2Gi."),
+});
 
 /** A host name for an Ingress rule: lowercase DNS labels, at least two, no wildcard, no scheme or path. */
 const hostName = z

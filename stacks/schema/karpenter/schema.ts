@@ -108,11 +108,13 @@ export const nodePoolSchema = z
             .describe("Only these zones (of the network's)."),
         taints: z
             .array(
-                z.strictObject({
-                    key: labelKey.describe("Taint key."),
-                    value: labelValue.optional().describe("Taint value."),
-                    effect: enumOf(TAINT_EFFECTS).describe("NoSchedule, PreferNoSchedule or NoExecute."),
-                }),
+                z
+                    .strictObject({
+                        key: labelKey.describe("Taint key."),
+                        value: labelValue.optional().describe("Taint value."),
+                        effect: enumOf(TAINT_EFFECTS).describe("NoSchedule, PreferNoSchedule or NoExecute."),
+                    })
+                    .describe("A taint."),
             )
             .describe("Taints of the pool's nodes (a team pool gets its team taint)."),
         labels: z.record(labelKey, labelValue).describe("Labels of the pool's nodes."),
@@ -181,13 +183,15 @@ export const nodeClassSchema = z
                 id: z
                     .string()
                     .regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0")
-                    .optional(),
-                name: z.string().min(1).optional(),
+                    .optional()
+                    .describe("An AMI id."),
+                name: z.string().min(1).optional().describe("An AMI name (wildcards as EC2 allows)."),
                 owner: z
                     .string()
                     .regex(/^(\d{12}|self|amazon)$/, "must be an account id, self or amazon")
-                    .optional(),
-                tags: z.record(z.string(), z.string()).optional(),
+                    .optional()
+                    .describe("The AMI owner: an account id, self or amazon."),
+                tags: z.record(z.string(), z.string()).optional().describe("AMI tags to match."),
             })
             .refine((s) => [s.id, s.name, s.tags].filter((x) => x !== undefined).length === 1, {
                 message: "must select the AMI by exactly one of id, name or tags",

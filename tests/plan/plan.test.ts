@@ -144,7 +144,7 @@ describe("the plan command", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
         const file = path.join(dir, "Pulumi.bad.yaml");
         const source = fs.readFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
-        fs.writeFileSync(file, source.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/33").replace("azCount: 2", "azCount: 9"));
+        fs.writeFileSync(file, source.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/33\n    azCount: 9"));
         const result = await runPlanMain("--stack", "bad", "--config-file", file);
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("eks-platform:network.vpcCidr");

@@ -82,6 +82,7 @@ const ingress = new Ingress(
         config: config.ingress,
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
+        subnetCidrs: network.plan,
         // Nodes share the cluster security group (no separate node security group).
         nodeSecurityGroupId: cluster.clusterSecurityGroupId,
         podsRoutableFromVpc: cni.podsRoutableFromVpc,
@@ -95,8 +96,8 @@ const observability = new Observability(
         ctx,
         config: config.observability,
         scrapeTargets: { karpenter: { namespace: config.karpenter.namespace }, loadBalancerController: { namespace: "kube-system" } },
-        ingressClassName: config.ingress.ingressClass.name,
-        ingressController: ingress.controllerRelease,
+        // Grafana's HTTPRoute (grafana.ingressHost) attaches to the internal Gateway.
+        grafanaGateway: ingress.gatewayAttachments.internal,
         vpcCidr: network.vpcCidr,
     },
     providers,
@@ -131,6 +132,23 @@ export const privateSubnetIds = network.privateSubnetIds;
 export const podSubnetIds = network.podSubnets.map((s) => s.subnetId);
 export const cniMode = cni.mode;
 export const ingressClassName = ingress.ingressClassName;
+export const gatewayClassNames = ingress.gatewayClassNames;
+/**
+ * The shared Gateways teams attach HTTPRoutes to: the parentRef, the label a namespace needs, and the addresses the
+ * load balancer connects to the pods from (for the teams' own NetworkPolicies).
+ */
+export const sharedGateways = Object.fromEntries(
+    Object.entries(ingress.gatewayAttachments).map(([key, g]) => [
+        key,
+        {
+            namespace: g.namespace,
+            name: g.name,
+            sectionName: g.sectionName,
+            namespaceLabel: g.namespaceLabel,
+            targetSourceCidrs: g.targetSourceCidrs,
+        },
+    ]),
+);
 export const loadBalancerControllerRoleArn = ingress.controllerRoleArn;
 export const karpenterNodeRoleName = karpenter.nodeRole.name;
 export const karpenterInterruptionQueue = karpenter.interruptionQueue.name;

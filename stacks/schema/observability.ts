@@ -64,7 +64,9 @@ export const observabilitySchema = z
                 enabled: z.boolean().describe("Install Grafana (needs prometheus.enabled)."),
                 ingressHost: hostName
                     .optional()
-                    .describe("Expose Grafana on this host through an internal load balancer; port-forward only when absent."),
+                    .describe(
+                        "Expose Grafana on this host through the internal Gateway (an HTTPRoute; needs eks-platform:ingress.gateways.internal); port-forward only when absent.",
+                    ),
             })
             .describe("Grafana."),
         logs: z

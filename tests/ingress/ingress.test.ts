@@ -129,7 +129,8 @@ describe("aws-load-balancer-controller values", () => {
 
 describe("ingress-nginx values", () => {
     it("put the controller behind an NLB made by the LB controller (external, ip targets, the configured scheme)", () => {
-        const v = nginxValues({ config: ingressFor("prod"), podsRoutableFromVpc: true }) as { controller: Record<string, unknown> };
+        const config = ingressFor("prod", { nginx: { enabled: true, acknowledgeRetired: true, replicas: 3 } });
+        const v = nginxValues({ config, podsRoutableFromVpc: true }) as { controller: Record<string, unknown> };
         expect(v.controller).toMatchObject({
             replicaCount: 3,
             service: {

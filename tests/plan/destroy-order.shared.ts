@@ -94,7 +94,12 @@ export function destroyOrderCases(getPlan: () => PlanResult, expectations: () =>
             .filter((s) => (s.inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer");
         const nginx = o.releases(CHARTS.ingressNginx);
         expect(nginx).toHaveLength(expectations().nginx ? 1 : 0);
-        expect(o.notBefore([...ingresses, ...lbServices, ...nginx], lbc)).toEqual([]);
+        // Gateways make ALBs/NLBs too; their routes and load balancer settings go with them.
+        const gateways = o.plan.resources.filter((r) => /^kubernetes:gateway\.(networking\.k8s\.io|k8s\.aws)\/v1:/.test(r.type));
+        expect(gateways.length).toBeGreaterThan(0);
+        expect(o.notBefore([...ingresses, ...lbServices, ...nginx, ...gateways], lbc)).toEqual([]);
+        // The controller goes before the Gateway API CRDs it serves.
+        expect(o.deletedBefore(lbc, o.one("kubernetes:yaml/v2:ConfigFile"))).toBe(true);
     });
 
     it("the Calico Installation goes before the tigera-operator", () => {

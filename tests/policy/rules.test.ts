@@ -784,6 +784,39 @@ export const CASES: Record<string, PolicyCases> = {
             },
         ],
     },
+    "helm-chart-not-retired": {
+        bad: [
+            {
+                title: "ingress-nginx from its repository",
+                resources: [
+                    res("kubernetes:helm.sh/v3:Release", {
+                        chart: "ingress-nginx",
+                        version: "4.13.9",
+                        repositoryOpts: { repo: "https://kubernetes.github.io/ingress-nginx" },
+                    }),
+                ],
+                message: /chart ingress-nginx 4\.13\.9 was retired on 2026-03-24 .*use Gateway API/,
+            },
+            {
+                title: "ingress-nginx as repo/chart or from an OCI mirror",
+                resources: [
+                    res("kubernetes:helm.sh/v3:Release", { chart: "ingress-nginx/ingress-nginx", version: "4.15.1" }),
+                    res("kubernetes:helm.sh/v4:Chart", { chart: "oci://registry.example.com/mirror/ingress-nginx", version: "4.14.5" }),
+                ],
+                message: /was retired on 2026-03-24/,
+            },
+        ],
+        good: [
+            {
+                title: "maintained charts, one with a similar name",
+                resources: [
+                    res("kubernetes:helm.sh/v3:Release", { chart: "aws-load-balancer-controller", version: "3.5.0" }),
+                    // F5's NGINX Ingress Controller (nginx/kubernetes-ingress) is a different, maintained project.
+                    res("kubernetes:helm.sh/v3:Release", { chart: "oci://ghcr.io/nginx/charts/nginx-ingress", version: "2.3.0" }),
+                ],
+            },
+        ],
+    },
     "pods-no-privileged": {
         bad: [
             {

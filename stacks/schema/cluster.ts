@@ -28,6 +28,13 @@ export function isArm64InstanceType(instanceType: string): boolean {
     return suffix.includes("g");
 }
 
+/**
+ * An EKS-optimized AMI release version as managed node groups take it (`releaseVersion`, EKS CreateNodegroup API):
+ * `<Kubernetes major.minor.patch>-<build date YYYYMMDD>`, e.g. 1.34.2-20251120. The current one for a version and
+ * architecture: `aws ssm get-parameter --name /aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/<x86_64|arm64>/standard/recommended/release_version`.
+ */
+export const AMI_RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)-20\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
+
 /** Kubernetes minor versions this platform is tested with on EKS (standard support). */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -129,6 +136,11 @@ export const clusterSchema = z
                 desiredSize: z.number().int().min(1, "must be at least 1"),
                 maxSize: z.number().int().min(1, "must be at least 1").max(20, "must be at most 20: the system group only runs add-ons"),
                 diskSizeGiB: z.number().int().min(20, "must be between 20 and 1000").max(1000, "must be between 20 and 1000"),
+                /** Pins the nodes' AMI release; EKS picks the latest for `kubernetesVersion` at creation when unset. */
+                releaseVersion: z
+                    .string()
+                    .regex(AMI_RELEASE_VERSION, "must be an EKS AMI release version <major.minor.patch>-<YYYYMMDD> such as 1.34.2-20251120")
+                    .optional(),
             })
             .superRefine((g, ctx) => {
                 g.instanceTypes.forEach((type, i) => {
@@ -162,6 +174,14 @@ export const clusterSchema = z
                 code: "custom",
                 path: ["addons", "kubeProxy"],
                 message: `must match the cluster's Kubernetes minor version ${c.kubernetesVersion}`,
+            });
+        }
+        const release = c.systemNodeGroup.releaseVersion && AMI_RELEASE_VERSION.exec(c.systemNodeGroup.releaseVersion);
+        if (release && `${release[1]}.${release[2]}` !== c.kubernetesVersion) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["systemNodeGroup", "releaseVersion"],
+                message: `must be a release of the cluster's Kubernetes minor version ${c.kubernetesVersion}`,
             });
         }
         if (c.endpoint.publicAccess && c.endpoint.publicAccessCidrs.length === 0) {

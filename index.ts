@@ -123,6 +123,8 @@ export const clusterName = config.clusterName;
 export const region = config.region;
 export const clusterEndpoint = cluster.endpoint;
 export const kubeconfig = cluster.kubeconfig;
+/** For people: writes a kubeconfig entry that signs in with their own AWS credentials (plain text, no secret). */
+export const kubeconfigCommand = cluster.kubeconfigCommand;
 export const oidcProviderArn = cluster.oidcProviderArn;
 export const clusterSecurityGroupId = cluster.clusterSecurityGroupId;
 export const systemNodeRoleArn = cluster.systemNodeRoleArn;

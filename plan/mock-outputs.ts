@@ -1,7 +1,8 @@
 // What the mock runtime answers in place of the cloud: per-type outputs of every resource the program declares
 // (realistic ids, ARNs and names derived from type and name, so two plans of the same program are identical) and the
 // AWS lookups (invokes) it makes. Anything not modelled fails loudly.
-import * as aws from "@pulumi/aws";
+import { eksClusterState, managedNodeGroupState } from "./mock-eks";
+import { noteMockedId } from "./recorder";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_PARTITION = "aws";
@@ -36,87 +37,25 @@ function str(v: unknown, fallback: string): string {
     return typeof v === "string" && v !== "" ? v : fallback;
 }
 
-/** Outputs of `@pulumi/eks` Cluster, whose children the engine would make: the mock stands one of them in. */
-function eksClusterOutputs(name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    const clusterName = str(inputs.name, name);
-    const oidcId = hex(counter * 7919 + 0xabcdef, 32).toUpperCase();
-    const issuer = `https://oidc.eks.${mockState.region}.amazonaws.com/id/${oidcId}`;
-    const endpoint = `https://${oidcId}.gr7.${mockState.region}.eks.amazonaws.com`;
-    const caData = Buffer.from(`-----BEGIN CERTIFICATE-----\nMOCK-${clusterName}\n-----END CERTIFICATE-----\n`).toString("base64");
-    const kubeconfig = {
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": caData } }],
-        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
-        "current-context": "aws",
-        users: [
-            {
-                name: "aws",
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: "aws",
-                        args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
-                    },
-                },
-            },
-        ],
-    };
-    // The real component's child; registered so `cluster.eksCluster` is a live aws.eks.Cluster (dependsOn works).
-    const eksCluster = new aws.eks.Cluster(`${name}-eksCluster`, {
-        name: clusterName,
-        roleArn: arn("iam", `role/${clusterName}-eksRole`, ""),
-        vpcConfig: { subnetIds: [] },
-    });
-    standInNames.add(`${name}-eksCluster`);
-    const clusterSecurityGroupId = nextId("sg");
-    return {
-        ...inputs,
-        eksCluster,
-        kubeconfig,
-        kubeconfigJson: JSON.stringify(kubeconfig),
-        clusterSecurityGroupId,
-        nodeSecurityGroupId: nextId("sg"),
-        clusterIngressRuleId: nextId("sgrule"),
-        oidcIssuer: issuer.replace("https://", ""),
-        oidcProviderUrl: issuer,
-        oidcProviderArn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${issuer.replace("https://", "")}`,
-        instanceRoles: [],
-        core: {
-            cluster: eksCluster,
-            endpoint,
-            clusterSecurityGroupId,
-            oidcProvider: undefined,
-            vpcId: inputs.vpcId,
-            subnetIds: inputs.subnetIds ?? [],
-            privateSubnetIds: inputs.privateSubnetIds ?? [],
-            publicSubnetIds: inputs.publicSubnetIds ?? [],
-            kubeconfig,
-            accessEntries: [],
-            nodeGroupOptions: {},
-            awsProvider: undefined,
-            provider: undefined,
-        },
-    };
-}
-/** Names of the resources the mock registered to stand in for a remote component's children. */
-export const standInNames = new Set<string>();
+type MockResult = { id: string; state: Record<string, unknown> };
 
 /** Per-type outputs a real provider computes; anything not listed echoes its inputs with an id and a name. */
-export function mockOutputs(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+export function mockOutputs(type: string, name: string, inputs: Record<string, unknown>): MockResult | Promise<MockResult> {
+    const result = outputsOf(type, name, inputs);
+    if (result instanceof Promise) return result;
+    noteMockedId(type, name, result.id);
+    return result;
+}
+
+function outputsOf(type: string, name: string, inputs: Record<string, unknown>): MockResult | Promise<MockResult> {
     counter = seedFrom(`${type}::${name}`);
     const n = str(inputs.name, `${name}-${hex(counter + 1, 7)}`);
     const base = { ...inputs, name: n };
     switch (type) {
         case "eks:index:Cluster":
-            return { id: "", state: eksClusterOutputs(name, inputs) };
-        case "eks:index:ManagedNodeGroup": {
-            const nodeGroup = {
-                nodeGroupName: str(inputs.nodeGroupName, n),
-                arn: arn("eks", `nodegroup/${mockState.clusterName}/${n}/${hex(counter, 8)}`),
-            };
-            return { id: "", state: { ...inputs, nodeGroup, placementGroupName: "" } };
-        }
+            return { id: "", state: eksClusterState(name, inputs, { region: mockState.region, partition: MOCK_PARTITION }) };
+        case "eks:index:ManagedNodeGroup":
+            return managedNodeGroupState(name, inputs).then((state) => ({ id: "", state }));
         case "aws:ec2/vpc:Vpc": {
             const id = nextId("vpc");
             return {
@@ -207,18 +146,44 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
                 },
             };
         }
-        case "aws:eks/cluster:Cluster":
+        case "aws:eks/cluster:Cluster": {
+            // EKS creates the cluster security group (vpcConfig.clusterSecurityGroupId), the endpoint, the CA and the
+            // OIDC issuer; @pulumi/eks reads all four from here.
+            const oidcId = hex(counter * 7919 + 0xabcdef, 32).toUpperCase();
+            const vpcConfig = (inputs.vpcConfig as Record<string, unknown> | undefined) ?? {};
             return {
                 id: n,
                 state: {
                     ...base,
                     arn: arn("eks", `cluster/${n}`),
-                    endpoint: `https://${hex(counter, 32).toUpperCase()}.gr7.${mockState.region}.eks.amazonaws.com`,
-                    certificateAuthority: { data: "TU9DSw==" },
-                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${mockState.region}.amazonaws.com/id/MOCK` }] }],
+                    endpoint: `https://${oidcId}.gr7.${mockState.region}.eks.amazonaws.com`,
+                    certificateAuthority: {
+                        data: Buffer.from(`-----BEGIN CERTIFICATE-----\nMOCK-${n}\n-----END CERTIFICATE-----\n`).toString("base64"),
+                    },
+                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${mockState.region}.amazonaws.com/id/${oidcId}` }] }],
+                    vpcConfig: { ...vpcConfig, clusterSecurityGroupId: nextId("sg"), vpcId: nextId("vpc") },
+                    platformVersion: "eks.1",
                     status: "ACTIVE",
                 },
             };
+        }
+        case "aws:eks/nodeGroup:NodeGroup": {
+            const nodeGroupName = str(inputs.nodeGroupName, `${str(inputs.nodeGroupNamePrefix, "")}${hex(counter, 26)}`);
+            return {
+                id: `${mockState.clusterName}:${nodeGroupName}`,
+                state: {
+                    ...inputs,
+                    nodeGroupName,
+                    arn: arn("eks", `nodegroup/${mockState.clusterName}/${nodeGroupName}/${hex(counter, 8)}`),
+                    status: "ACTIVE",
+                },
+            };
+        }
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+            const host = str(inputs.url, `oidc.eks.${mockState.region}.amazonaws.com/id/MOCK`).replace("https://", "");
+            const oidcArn = `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}`;
+            return { id: oidcArn, state: { ...inputs, arn: oidcArn } };
+        }
         case "aws:eks/addon:Addon":
             return {
                 id: `${mockState.clusterName}:${str(inputs.addonName, n)}`,

@@ -1,7 +1,8 @@
 // The recorder: every registration the program makes through the mock monitor, with its inputs (secrets and
-// unknowns marked), parent, provider, dependency edges, protect, hooks, deletedWith and retainOnDelete.
+// unknowns marked), parent, provider, dependency edges, protect, hooks, ignoreChanges, deleteBeforeReplace,
+// deletedWith and retainOnDelete; and the children the mock models for remote @pulumi/eks components (standIn).
 import { DependencyGraph } from "./dependencies";
-import { standInNames } from "./mock-outputs";
+import { noteRegistration } from "./mock-eks";
 import type { PlannedResource, PlanResult } from "./types";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -43,12 +44,25 @@ export interface RegisterRequest {
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getDeletedwith(): string;
     getRetainondelete(): boolean;
+    getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getProvidersMap(): { forEach(cb: (v: string, k: string) => void): void };
     getHooks(): { toObject(): Record<string, string[]> } | undefined;
 }
 export interface MonitorLike {
     newUrn(parent: string, type: string, name: string): string;
     registerResourceHook?(req: unknown, cb: (err: unknown, res: unknown) => void): void;
     registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
+}
+
+// The resource last recorded under each type and name, for the id the mock answers it with right after.
+const awaitingId = new Map<string, PlannedResource>();
+
+/** Called by the mock with the id it gives a resource (plan/mock-outputs.ts): stack policies read ids. */
+export function noteMockedId(type: string, name: string, id: string): void {
+    const resource = awaitingId.get(`${type}::${name}`);
+    if (resource && id !== "") resource.id = id;
+    awaitingId.delete(`${type}::${name}`);
 }
 
 /** Every resource registered since `setupMocks`, in registration order. */
@@ -90,7 +104,23 @@ export class Recorder {
 
     record(req: RegisterRequest, urn: string): void {
         const dependencies = new Set(req.getDependenciesList());
-        req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => dependencies.add(u)));
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((v, k) => {
+            propertyDependencies[k] = v.getUrnsList();
+            v.getUrnsList().forEach((u) => dependencies.add(u));
+        });
+        const providers: Record<string, string> = {};
+        req.getProvidersMap().forEach((v, k) => (providers[k] = v));
+        noteRegistration({
+            type: req.getType(),
+            name: req.getName(),
+            urn,
+            parent: req.getParent(),
+            custom: req.getCustom(),
+            protect: req.getProtect(),
+            providers,
+            propertyDependencies,
+        });
         const raw = req.getObject()?.toJavaScript() ?? {};
         const hooksRaw = req.getHooks()?.toObject();
         const hooks: Record<string, string[]> = {};
@@ -110,12 +140,12 @@ export class Recorder {
         if (Object.keys(hooks).length > 0) resource.hooks = hooks;
         if (req.getDeletedwith()) resource.deletedWith = req.getDeletedwith();
         if (req.getRetainondelete()) resource.retainOnDelete = true;
-        if (standInNames.has(name) && resource.type === "aws:eks/cluster:Cluster") {
-            resource.standIn = true;
-            // Show it where the engine would: under the remote component that owns it.
-            const owner = this.resources.find((r) => r.type === "eks:index:Cluster" && `${r.name}-eksCluster` === name);
-            if (owner) resource.parent = owner.urn;
-        }
+        if (req.getIgnorechangesList().length > 0) resource.ignoreChanges = [...req.getIgnorechangesList()];
+        if (req.getDeletebeforereplace()) resource.deleteBeforeReplace = true;
+        // Only the mock registers resources under a remote component (plan/mock-eks.ts), as its provider would.
+        const parent = resource.parent ? this.byUrn(resource.parent) : undefined;
+        if (parent && (parent.standIn || (!parent.custom && parent.type.startsWith("eks:index:")))) resource.standIn = true;
+        if (resource.custom) awaitingId.set(`${resource.type}::${name}`, resource);
         this.resources.push(resource);
     }
 }

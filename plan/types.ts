@@ -12,18 +12,25 @@ export interface PlannedResource {
     provider?: string;
     /** URNs this resource waits for: explicit dependsOn and the resources whose outputs feed its inputs. */
     dependencies: string[];
+    /**
+     * The id the mock runtime answered with (a mocked value, like every provider-computed one). Stack policies read
+     * it as a real preview's outputs carry it, e.g. to match a node group's subnetIds to the stack's subnets.
+     */
+    id?: string;
     /** Inputs as registered; secrets read "[secret]", values unknown at plan time "[unknown]". */
     inputs: Record<string, unknown>;
     protect: boolean;
     /** Names of the resource hooks bound to it, by lifecycle step. */
     hooks?: Record<string, string[]>;
-    /** The resources' own `deletedWith`, `retainOnDelete` and aliases where set. */
+    /** The resources' own `deletedWith`, `retainOnDelete`, `ignoreChanges` and `deleteBeforeReplace` where set. */
     deletedWith?: string;
     retainOnDelete?: boolean;
+    ignoreChanges?: string[];
+    deleteBeforeReplace?: true;
     /**
-     * Set on resources the mock runtime registers to stand in for the children of a remote `@pulumi/eks`
-     * component (e.g. its aws:eks/cluster:Cluster): they exist in a real deployment but their inputs here are
-     * not the real ones, so policies and diffs skip them.
+     * Set on the children the mock runtime registers for a remote `@pulumi/eks` component, modeled on what its
+     * provider builds (plan/mock-eks.ts, @pulumi/eks v4.3.0): names, inputs, options and edges as a real `up` would
+     * register them; ids, ARNs and the OIDC thumbprint are mocked like every provider-computed value.
      */
     standIn?: true;
 }

@@ -85,9 +85,13 @@ class NotApplicable extends Error {}
 
 const typeOf = (cls: unknown): string | undefined => (cls as { __pulumiType?: string }).__pulumiType;
 
-/** The plan's resources as @pulumi/policy PolicyResources, stand-ins for remote components' children left out. */
+/**
+ * The plan's resources as @pulumi/policy PolicyResources, the modeled children of remote components included (a
+ * real preview sends the real ones). A resource's id joins its props, as the outputs a real preview hands stack
+ * policies carry it.
+ */
 export function toPolicyResources(plan: PlanResult): PolicyResource[] {
-    const planned = plan.resources.filter((r) => !r.standIn);
+    const planned = plan.resources;
     const byUrn = new Map<string, PolicyResource>();
     const all = plan.resources;
     const providerOf = (r: PlannedResource) => {
@@ -99,7 +103,7 @@ export function toPolicyResources(plan: PlanResult): PolicyResource[] {
     for (const r of planned) {
         const resource: PolicyResource = {
             type: r.type,
-            props: r.inputs,
+            props: r.id !== undefined ? { ...r.inputs, id: r.id } : r.inputs,
             urn: r.urn,
             name: r.name,
             opts: {
@@ -138,6 +142,8 @@ export function toPolicyResources(plan: PlanResult): PolicyResource[] {
 export async function runPolicyPack(plan: PlanResult, options: PolicyRunOptions = {}): Promise<Violation[]> {
     const policies = options.policies ?? createPolicies();
     const resources = toPolicyResources(plan);
+    // Resource policies see inputs (no id yet during a preview); stack policies see the resources with their ids.
+    const inputsOf = new Map(plan.resources.map((r) => [r.urn, r.inputs]));
     const violations: Violation[] = [];
     const notApplicable = (reason?: string): never => {
         throw new NotApplicable(reason);
@@ -168,7 +174,7 @@ export async function runPolicyPack(plan: PlanResult, options: PolicyRunOptions 
             for (const resource of resources) {
                 const args: ResourceValidationArgs = {
                     type: resource.type,
-                    props: resource.props,
+                    props: inputsOf.get(resource.urn) ?? resource.props,
                     urn: resource.urn,
                     name: resource.name,
                     opts: resource.opts,

@@ -43,11 +43,18 @@ export const SECTIONS = [
         key: "eks-platform:cluster",
         schema: clusterSchema,
         defaults: clusterDefaults,
-        // Add-on builds follow the minor; a version the stack names wins.
-        prepare: (input, { minor }) =>
-            isRecord(input)
-                ? { ...input, addons: { ...followingMinor(minor, clusterAddonVersions), ...(isRecord(input.addons) ? input.addons : {}) } }
-                : input,
+        // Add-on builds and the system nodes' AMI release follow the minor; a version the stack names wins.
+        prepare: (input, { minor }) => {
+            if (!isRecord(input)) return input;
+            const group = isRecord(input.systemNodeGroup) ? input.systemNodeGroup : undefined;
+            return {
+                ...input,
+                addons: { ...followingMinor(minor, clusterAddonVersions), ...(isRecord(input.addons) ? input.addons : {}) },
+                ...(group
+                    ? { systemNodeGroup: { releaseVersion: followingMinor(minor, (m) => versionsFor(m).ami.releaseVersion), ...group } }
+                    : {}),
+            };
+        },
     }),
     section({
         name: "karpenter",

@@ -15,12 +15,15 @@ import { nodeUserData } from "../lib/nodeadm";
 import { eksTaint, SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../lib/placement";
 import {
     accessEntriesFor,
+    accessEntryResourceName,
     addonPlan,
     amiTypeFor,
     defaultStorageClassSpec,
     LAUNCH_TEMPLATE_METADATA_OPTIONS,
     nodeRoleManagedPolicies,
     nodeRoleTrustPolicy,
+    kubeconfigCommand,
+    PINNED_PROVIDER_FLAGS,
     rootVolume,
     secretsKeyPolicy,
 } from "./spec";
@@ -59,6 +62,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
     readonly controlPlaneLogGroupName: pulumi.Output<string>;
     /** Every managed add-on, by short key (vpc-cni, coredns, ...). */
     readonly addons: Record<string, aws.eks.Addon>;
+    /** EKS access entries and their policy associations, by the principal's key (accessEntriesFor). */
+    readonly accessEntries: Record<string, { entry: aws.eks.AccessEntry; associations: aws.eks.AccessPolicyAssociation[] }>;
+    /** What a person runs for kubectl access (their own credentials, this cluster and region). */
+    readonly kubeconfigCommand: string;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:Cluster", name, {}, opts);
@@ -88,6 +95,11 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         );
         this.controlPlaneLogGroupName = logGroup.name;
 
+        // `protect` on the component reaches every child its provider builds: the control plane, its service role
+        // (eks:index:ServiceRole, an IAM role and its AmazonEKSClusterPolicy attachment), the IAM OIDC provider and the
+        // component's own Kubernetes provider. All of them live and die with the control plane, so protecting them
+        // blocks exactly what must not happen by accident. Access entries are NOT children (declared below, never
+        // protected), so access changes in prod go through. EKS deletion protection guards the control plane too.
         const cluster = new eks.Cluster(
             `${name}-eks`,
             {
@@ -100,7 +112,6 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 endpointPublicAccess: config.endpoint.publicAccess,
                 publicAccessCidrs: config.endpoint.publicAccess ? [...config.endpoint.publicAccessCidrs] : undefined,
                 authenticationMode: "API",
-                accessEntries: accessEntriesFor(config.accessEntries, partition),
                 encryptionConfigKeyArn: secretsKey.arn,
                 enabledClusterLogTypes: [...config.logTypes],
                 createOidcProvider: true,
@@ -113,13 +124,19 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 skipDefaultNodeGroup: true,
                 createInstanceRole: false,
                 skipDefaultSecurityGroups: true,
-                nodeAssociatePublicIpAddress: false,
                 // No self-managed aws-node/kube-proxy/CoreDNS and none of the component's own add-ons: every add-on
                 // below is an aws.eks.Addon with a pinned version, so nothing is installed twice.
                 bootstrapSelfManagedAddons: false,
                 useDefaultVpcCni: true,
                 corednsAddonOptions: { enabled: false },
                 kubeProxyAddonOptions: { enabled: false },
+                // The declared state must not depend on who deploys: without explicit credential options the
+                // component copies the deployer's AWS_PROFILE (or aws:profile) into its Kubernetes provider's
+                // kubeconfig as `--profile` (pulumi-eks v4.3.0 cluster.ts createCluster). An explicit empty set keeps
+                // the default credential chain, so a laptop `up` and CI's drift check declare the same provider; the
+                // flag below is read from PULUMI_K8S_ENABLE_CONFIGMAP_MUTABLE when left unset.
+                providerCredentialOpts: {},
+                enableConfigMapMutable: false,
             },
             { ...stateful, dependsOn: [logGroup] },
         );
@@ -132,6 +149,35 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         this.oidcIssuer = cluster.oidcIssuer;
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        this.kubeconfigCommand = kubeconfigCommand(clusterName, ctx.region);
+
+        // Access entries and their policy associations, ours rather than the component's, so `protect` never reaches
+        // them. EKS identifies both by principal (and policy), not by their Pulumi name: a replacement created first
+        // would collide with, or be undone by, the deletion of the old one, hence deleteBeforeReplace. The association
+        // takes the principal from the entry, so replacing an entry (EKS drops its associations) replaces them too.
+        this.accessEntries = {};
+        for (const [key, spec] of Object.entries(accessEntriesFor(config.accessEntries, partition))) {
+            const entryName = accessEntryResourceName(name, key);
+            const entry = new aws.eks.AccessEntry(
+                entryName,
+                { clusterName: this.clusterName, principalArn: spec.principalArn, type: spec.type },
+                { parent: this, deleteBeforeReplace: true },
+            );
+            const associations = Object.entries(spec.accessPolicies).map(
+                ([policy, association]) =>
+                    new aws.eks.AccessPolicyAssociation(
+                        `${entryName}-${policy}`,
+                        {
+                            clusterName: this.clusterName,
+                            principalArn: entry.principalArn,
+                            policyArn: association.policyArn,
+                            accessScope: association.accessScope,
+                        },
+                        { parent: this, deleteBeforeReplace: true },
+                    ),
+            );
+            this.accessEntries[key] = { entry, associations };
+        }
 
         // The destroy-time sweep (components/lib/destroy-hooks.ts) runs before this anchor is deleted: after every
         // Kubernetes resource (they use the provider below) and the system node group, before the control plane.
@@ -148,7 +194,9 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
         );
         this.k8sProvider = new kubernetes.Provider(
             `${name}-k8s`,
-            { kubeconfig: this.kubeconfig, clusterIdentifier: clusterName, enableServerSideApply: true },
+            // Flags the provider SDK would otherwise read from PULUMI_K8S_* in the deployer's environment are pinned to
+            // the provider's defaults, so the provider's declared config is the same wherever `up` runs.
+            { kubeconfig: this.kubeconfig, clusterIdentifier: clusterName, enableServerSideApply: true, ...PINNED_PROVIDER_FLAGS },
             { parent: this, dependsOn: [sweepAnchor] },
         );
 
@@ -207,6 +255,11 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 subnetIds: args.network.privateSubnetIds,
                 nodeRoleArn: nodeRole.arn,
                 launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+                // With a launch template @pulumi/eks sets no version (pulumi-eks v4.3.0 nodes/nodegroup.ts createManagedNodeGroup), so the nodes
+                // would stay behind a control-plane upgrade. The template names no AMI, so EKS takes both from here;
+                // the group waits for the control plane (clusterName), so an upgrade moves the control plane first.
+                version: config.kubernetesVersion,
+                ...(group.releaseVersion ? { releaseVersion: group.releaseVersion } : {}),
                 taints: [eksTaint(SYSTEM_TAINT)],
                 labels: { ...SYSTEM_NODE_LABELS },
             },

@@ -73,6 +73,29 @@ export function accessEntriesFor(entries: ClusterSettings["accessEntries"], part
     return out;
 }
 
+/** The Pulumi name of a principal's access entry (its association adds `-<policy>`): a rename replaces it. */
+export const accessEntryResourceName = (componentName: string, key: string): string => `${componentName}-access-${key}`;
+
+/** The command a person runs for kubectl access with their own credentials (a stack output, plain text). */
+export const kubeconfigCommand = (clusterName: string, region: string): string =>
+    `aws eks update-kubeconfig --name ${clusterName} --region ${region}`;
+
+/**
+ * Kubernetes provider flags the @pulumi/kubernetes SDK fills from PULUMI_K8S_* environment variables when unset
+ * (provider.js in @pulumi/kubernetes 4.34), pinned to the provider's documented defaults so the deployer's
+ * environment cannot change the provider's declared config.
+ */
+export const PINNED_PROVIDER_FLAGS = {
+    deleteUnreachable: false,
+    enableConfigMapMutable: false,
+    enablePatchForce: false,
+    enableSecretMutable: false,
+    skipUpdateUnreachable: false,
+    suppressDeprecationWarnings: false,
+    suppressHelmHookWarnings: false,
+    upsertExistingObjects: false,
+} as const;
+
 /**
  * Key policy of the secrets-encryption key: the account owns it and delegates use to IAM (the root statement of
  * AWS's default key policy). EKS needs no statement of its own: the identity creating the cluster creates the grant.

@@ -1,24 +1,27 @@
-// Control-plane rules. Each reads the remote @pulumi/eks Cluster's inputs (all the offline plan can see) and the
-// real aws:eks/cluster:Cluster child (what a real preview sees), so the same rule holds in both places.
+// Control-plane rules. Each judges a fact once: on the aws:eks/cluster:Cluster child of the remote @pulumi/eks Cluster
+// (a real preview sends it; the offline plan models it from the component's inputs), else on the component's inputs.
 import { KUBERNETES_MINORS, supportFindings, VERSIONS_AS_OF } from "../../stacks/versions";
 import {
     asArray,
     asBool,
     at,
+    CLUSTER_PAIR,
     componentInputsVisible,
     containsUnknown,
     describe,
-    EKS_CLUSTER,
     EKS_CLUSTER_COMPONENT,
     isUnknown,
+    judgedOnce,
     k8sMeta,
+    ofTypes,
+    pairRule,
     resourceRule,
+    stackRule,
     type EnforcementLevel,
     type Props,
     type ResourceValidationPolicy,
+    type StackValidationPolicy,
 } from "./lib";
-
-const CLUSTER_TYPES = [EKS_CLUSTER_COMPONENT, EKS_CLUSTER] as const;
 
 /** The endpoint settings wherever they live: component inputs, or the control plane's vpcConfig. */
 function endpointOf(type: string, props: Props): { publicAccess: unknown; privateAccess: unknown; cidrs: unknown } {
@@ -31,22 +34,19 @@ function endpointOf(type: string, props: Props): { publicAccess: unknown; privat
     };
 }
 
-const applies = (type: string, props: Props) => type !== EKS_CLUSTER_COMPONENT || componentInputsVisible(props);
-
 const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
 
-export const endpointNotPublic = (level: EnforcementLevel): ResourceValidationPolicy =>
-    resourceRule(
+export const endpointNotPublic = (level: EnforcementLevel): StackValidationPolicy =>
+    pairRule(
         {
             name: "eks-endpoint-not-public",
             description: describe(
                 "The EKS API endpoint is not open to the internet: the public endpoint is off, or (where allowPublicAccess) limited to listed networks, never 0.0.0.0/0.",
                 "CIS Amazon EKS Benchmark 5.4.1, 5.4.2; EKS Best Practices Guide, Security: make the cluster endpoint private",
             ),
-            types: CLUSTER_TYPES,
+            pair: CLUSTER_PAIR,
             configSchema: { properties: { allowPublicAccess: { type: "boolean", default: false } } },
             validate: (props, args, report) => {
-                if (!applies(args.type, props)) return;
                 const { allowPublicAccess } = args.getConfig<{ allowPublicAccess: boolean }>();
                 const { publicAccess, cidrs } = endpointOf(args.type, props);
                 const pub = asBool(publicAccess);
@@ -64,17 +64,16 @@ export const endpointNotPublic = (level: EnforcementLevel): ResourceValidationPo
         level,
     );
 
-export const endpointPrivateAccess = (level: EnforcementLevel): ResourceValidationPolicy =>
-    resourceRule(
+export const endpointPrivateAccess = (level: EnforcementLevel): StackValidationPolicy =>
+    pairRule(
         {
             name: "eks-endpoint-private-access",
             description: describe(
                 "The private API endpoint is enabled so nodes and pods reach the API server inside the VPC.",
                 "CIS Amazon EKS Benchmark 5.4.2; EKS Best Practices Guide, Security: cluster endpoint access",
             ),
-            types: CLUSTER_TYPES,
+            pair: CLUSTER_PAIR,
             validate: (props, args, report) => {
-                if (!applies(args.type, props)) return;
                 const priv = asBool(endpointOf(args.type, props).privateAccess);
                 if (priv === "unknown" || priv === true) return;
                 report(
@@ -87,17 +86,16 @@ export const endpointPrivateAccess = (level: EnforcementLevel): ResourceValidati
         level,
     );
 
-export const secretsEncryption = (level: EnforcementLevel): ResourceValidationPolicy =>
-    resourceRule(
+export const secretsEncryption = (level: EnforcementLevel): StackValidationPolicy =>
+    pairRule(
         {
             name: "eks-secrets-encryption-kms",
             description: describe(
                 "Kubernetes secrets are envelope-encrypted with a customer-managed KMS key (rotation is checked by kms-key-rotation).",
                 "CIS Amazon EKS Benchmark 5.3.1; EKS Best Practices Guide, Security: encrypt Kubernetes secrets with KMS",
             ),
-            types: CLUSTER_TYPES,
+            pair: CLUSTER_PAIR,
             validate: (props, args, report) => {
-                if (!applies(args.type, props)) return;
                 if (args.type === EKS_CLUSTER_COMPONENT) {
                     const key = props.encryptionConfigKeyArn;
                     if (isUnknown(key) || (typeof key === "string" && key !== "")) return;
@@ -146,20 +144,19 @@ export const kmsKeyRotation = (level: EnforcementLevel): ResourceValidationPolic
         level,
     );
 
-export const controlPlaneLogging = (level: EnforcementLevel): ResourceValidationPolicy =>
-    resourceRule(
+export const controlPlaneLogging = (level: EnforcementLevel): StackValidationPolicy =>
+    pairRule(
         {
             name: "eks-control-plane-audit-logging",
             description: describe(
                 "Control-plane logging is on for audit (and api, authenticator by default) so API access can be reconstructed.",
                 "CIS Amazon EKS Benchmark 2.1.1; EKS Best Practices Guide, Security: enable audit logs",
             ),
-            types: CLUSTER_TYPES,
+            pair: CLUSTER_PAIR,
             configSchema: {
                 properties: { requiredLogTypes: { type: "array", items: { type: "string" }, default: ["api", "audit", "authenticator"] } },
             },
             validate: (props, args, report) => {
-                if (!applies(args.type, props)) return;
                 const { requiredLogTypes } = args.getConfig<{ requiredLogTypes: string[] }>();
                 const types = props.enabledClusterLogTypes;
                 if (containsUnknown(types)) return;
@@ -174,28 +171,34 @@ export const controlPlaneLogging = (level: EnforcementLevel): ResourceValidation
         level,
     );
 
-export const accessEntriesAuthMode = (level: EnforcementLevel): ResourceValidationPolicy =>
-    resourceRule(
+const authenticationModeOf = (type: string, props: Props) =>
+    type === EKS_CLUSTER_COMPONENT ? props.authenticationMode : at(props, "accessConfig.authenticationMode");
+
+export const accessEntriesAuthMode = (level: EnforcementLevel): StackValidationPolicy =>
+    stackRule(
         {
             name: "eks-access-entries-only",
             description: describe(
                 "Cluster access is managed with EKS access entries (authenticationMode API), not the aws-auth ConfigMap.",
                 "EKS Best Practices Guide, Security (Identity and Access Management): use EKS access entries",
             ),
-            types: CLUSTER_TYPES,
-            validate: (props, args, report) => {
-                if (!applies(args.type, props)) return;
-                const mode = args.type === EKS_CLUSTER_COMPONENT ? props.authenticationMode : at(props, "accessConfig.authenticationMode");
-                if (isUnknown(mode)) return;
-                if (mode !== "API")
+            validate: (resources, _args, report) => {
+                // The mode is a fact of the control plane: judged once (the child where modeled).
+                for (const { resource, props } of judgedOnce(resources, CLUSTER_PAIR)) {
+                    const mode = authenticationModeOf(resource.type, props);
+                    if (isUnknown(mode) || mode === "API") continue;
                     report(
                         `authenticationMode is ${mode === undefined ? "not set (CONFIG_MAP or API_AND_CONFIG_MAP by default)" : JSON.stringify(mode)}: use "API"`,
+                        resource.urn,
                     );
-                if (args.type === EKS_CLUSTER_COMPONENT) {
+                }
+                // aws-auth mappings exist only as component inputs.
+                for (const { resource, props } of ofTypes(resources, [EKS_CLUSTER_COMPONENT])) {
+                    if (!componentInputsVisible(props)) continue;
                     for (const key of ["roleMappings", "userMappings", "instanceRoles"]) {
                         const v = props[key];
                         if (Array.isArray(v) && v.length > 0)
-                            report(`${key} writes aws-auth entries: grant access with accessEntries instead`);
+                            report(`${key} writes aws-auth entries: grant access with accessEntries instead`, resource.urn);
                     }
                 }
             },
@@ -221,20 +224,19 @@ export const noAwsAuthConfigMap = (level: EnforcementLevel): ResourceValidationP
         level,
     );
 
-export const kubernetesVersionAllowed = (level: EnforcementLevel): ResourceValidationPolicy =>
-    resourceRule(
+export const kubernetesVersionAllowed = (level: EnforcementLevel): StackValidationPolicy =>
+    pairRule(
         {
             name: "eks-kubernetes-version-allowed",
             description: describe(
                 `The cluster's Kubernetes version is pinned, in the version table (${KUBERNETES_MINORS.join(", ")}), in EKS support on the table's date (${VERSIONS_AS_OF}), and past standard support only with upgradePolicy EXTENDED: the rule the config applies (stacks/versions/support.ts). allowedVersions narrows it further.`,
                 "EKS Best Practices Guide, Cluster Upgrades: stay on a version in standard support; Amazon EKS Kubernetes version lifecycle (standard and extended support)",
             ),
-            types: CLUSTER_TYPES,
+            pair: CLUSTER_PAIR,
             configSchema: {
                 properties: { allowedVersions: { type: "array", items: { type: "string" }, default: [...KUBERNETES_MINORS] } },
             },
             validate: (props, args, report) => {
-                if (!applies(args.type, props)) return;
                 const { allowedVersions } = args.getConfig<{ allowedVersions: string[] }>();
                 const version = props.version;
                 if (isUnknown(version)) return;

@@ -150,6 +150,62 @@ export function ofTypes(resources: readonly PolicyResource[], types: readonly st
  */
 export const componentInputsVisible = (props: Props): boolean => Object.keys(props).length > 0;
 
+/** A remote @pulumi/eks component and the type of its child that carries the same facts as real properties. */
+export interface ModeledPair {
+    component: string;
+    child: string;
+}
+
+/** The parent's URN: the engine's PolicyResource.parent, else the option. */
+const parentUrnOf = (r: PolicyResource): string | undefined => r.parent?.urn ?? r.opts.parent;
+
+/**
+ * Each fact once: a component's child of the pair's type where the stack has one (a real preview always does; the
+ * offline plan models it), else the component's own inputs when visible. A child-type resource outside such a
+ * component stands for itself.
+ */
+export function judgedOnce(resources: readonly PolicyResource[], pair: ModeledPair): { resource: PolicyResource; props: Props }[] {
+    const children = ofTypes(resources, [pair.child]);
+    const judgedThroughChild = new Set(children.map(({ resource }) => parentUrnOf(resource)));
+    const components = ofTypes(resources, [pair.component]).filter(
+        ({ resource, props }) => !judgedThroughChild.has(resource.urn) && componentInputsVisible(props),
+    );
+    return [...children, ...components];
+}
+
+/** What a pair rule's check gets besides the props: the judged resource's type and name, the policy config. */
+export interface FactArgs {
+    type: string;
+    name: string;
+    getConfig<T extends object>(): T;
+}
+
+export interface PairRuleSpec {
+    name: string;
+    description: string;
+    pair: ModeledPair;
+    configSchema?: PolicyConfigSchema;
+    validate: (props: Props, args: FactArgs, report: (message: string) => void) => void;
+}
+
+/** A stack policy judging each component-or-child fact once (judgedOnce), violations on the judged resource. */
+export function pairRule(spec: PairRuleSpec, enforcementLevel: EnforcementLevel): StackValidationPolicy {
+    return stackRule(
+        {
+            name: spec.name,
+            description: spec.description,
+            ...(spec.configSchema ? { configSchema: spec.configSchema } : {}),
+            validate: (resources, args, report) => {
+                for (const { resource, props } of judgedOnce(resources, spec.pair)) {
+                    const fact: FactArgs = { type: resource.type, name: resource.name, getConfig: args.getConfig };
+                    spec.validate(props, fact, (message) => report(message, resource.urn));
+                }
+            },
+        },
+        enforcementLevel,
+    );
+}
+
 /** Kubernetes object metadata (namespace defaults to "default" as the API server would). */
 export function k8sMeta(props: Props): { name: string; namespace: string } {
     const name = at(props, "metadata.name");
@@ -169,3 +225,5 @@ export const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 export const EC2_NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 export const SUBNET = "aws:ec2/subnet:Subnet";
 export const VPC = "aws:ec2/vpc:Vpc";
+export const CLUSTER_PAIR: ModeledPair = { component: EKS_CLUSTER_COMPONENT, child: EKS_CLUSTER };
+export const NODE_GROUP_PAIR: ModeledPair = { component: EKS_MANAGED_NODE_GROUP_COMPONENT, child: EKS_NODE_GROUP };

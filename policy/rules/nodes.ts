@@ -11,11 +11,11 @@ import {
     describe,
     EC2_NODE_CLASS,
     EKS_CLUSTER_COMPONENT,
-    EKS_MANAGED_NODE_GROUP_COMPONENT,
-    EKS_NODE_GROUP,
     isRecord,
     isUnknown,
+    judgedOnce,
     LAUNCH_TEMPLATE,
+    NODE_GROUP_PAIR,
     ofTypes,
     plainProps,
     resourceRule,
@@ -126,45 +126,95 @@ export const noPublicIp = (level: EnforcementLevel): ResourceValidationPolicy =>
         level,
     );
 
-export const noSshAccess = (level: EnforcementLevel): ResourceValidationPolicy =>
-    resourceRule(
+export const noSshAccess = (level: EnforcementLevel): StackValidationPolicy =>
+    stackRule(
         {
             name: "nodes-no-ssh-access",
             description: describe(
                 "Nodes are not reachable over SSH: no node-group remoteAccess and no EC2 key pair on launch templates (use SSM Session Manager).",
                 "EKS Best Practices Guide, Security (Infrastructure security): minimize access to worker nodes",
             ),
-            types: [LAUNCH_TEMPLATE, EKS_MANAGED_NODE_GROUP_COMPONENT, EKS_NODE_GROUP],
-            validate: (props, args, report) => {
-                if (args.type === LAUNCH_TEMPLATE) {
+            validate: (resources, _args, report) => {
+                for (const { resource, props } of ofTypes(resources, [LAUNCH_TEMPLATE])) {
                     const key = props.keyName;
-                    if (typeof key === "string" && key !== "" && !isUnknown(key)) report(`keyName ${key} gives SSH access to the nodes`);
-                    return;
+                    if (typeof key === "string" && key !== "" && !isUnknown(key))
+                        report(`keyName ${key} gives SSH access to the nodes`, resource.urn);
                 }
-                const remote = props.remoteAccess;
-                if (remote !== undefined && remote !== null && !isUnknown(remote)) report("remoteAccess opens SSH to the nodes");
+                for (const { resource, props } of judgedOnce(resources, NODE_GROUP_PAIR)) {
+                    const remote = props.remoteAccess;
+                    if (remote !== undefined && remote !== null && !isUnknown(remote))
+                        report("remoteAccess opens SSH to the nodes", resource.urn);
+                }
             },
         },
         level,
     );
 
-/** Subnets a resource depends on: its subnetIds' property dependencies in a real preview, all its dependencies offline. */
-function subnetsOf(resource: PolicyResource, property: string): PolicyResource[] {
-    const byProperty = resource.propertyDependencies?.[property];
-    const candidates = byProperty && byProperty.length > 0 ? byProperty : resource.dependencies;
-    return candidates.filter((d) => d.type === SUBNET);
-}
+const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
+const ROUTE = "aws:ec2/route:Route";
+const ROUTE_TABLE_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
+const INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway";
 
 function tagsOf(props: Props): Record<string, unknown> {
     const tags = props.tags;
     return isRecord(tags) ? tags : {};
 }
 
-/** A subnet is public when it hands out public IPs or is tagged for internet-facing load balancers. */
-function isPublicSubnet(props: Props): boolean | "unknown" {
-    const mapPublic = asBool(props.mapPublicIpOnLaunch);
-    if (mapPublic === "unknown") return "unknown";
-    return mapPublic === true || tagsOf(props)["kubernetes.io/role/elb"] !== undefined;
+/** A resource's own id (a real preview's outputs carry it once created; the offline plan records the mocked one). */
+const idOf = (r: PolicyResource): string | undefined => {
+    const id = plainProps(r.props).id;
+    return typeof id === "string" && id !== "" && !isUnknown(id) ? id : undefined;
+};
+
+/** Whether `from.props[property]` names `target`: by id where both are known, else by that property's dependencies. */
+function names(from: PolicyResource, property: string, target: PolicyResource): boolean {
+    const value = plainProps(from.props)[property];
+    const id = idOf(target);
+    if (typeof value === "string" && !isUnknown(value) && id !== undefined) return value === id;
+    return (from.propertyDependencies?.[property] ?? []).some((d) => d.urn === target.urn);
+}
+
+/**
+ * Which of the stack's subnets are public, read from their own properties: they hand out public IPs, are tagged for
+ * internet-facing load balancers, or are associated with a route table that routes to an internet gateway.
+ */
+function publicSubnetsOf(resources: readonly PolicyResource[]): Set<string> {
+    const gateways = resources.filter((r) => r.type === INTERNET_GATEWAY);
+    const toGateway = (from: PolicyResource, property: string, value: unknown) =>
+        (typeof value === "string" && value.startsWith("igw-")) || gateways.some((g) => names(from, property, g));
+    const tables = resources.filter((r) => r.type === ROUTE_TABLE);
+    const routes = resources.filter((r) => r.type === ROUTE);
+    const internetTables = tables.filter(
+        (t) =>
+            asArray(plainProps(t.props).routes).some((route) => toGateway(t, "routes", at(route, "gatewayId"))) ||
+            routes.some((r) => names(r, "routeTableId", t) && toGateway(r, "gatewayId", plainProps(r.props).gatewayId)),
+    );
+    const associations = resources.filter((r) => r.type === ROUTE_TABLE_ASSOCIATION);
+    const out = new Set<string>();
+    for (const subnet of resources.filter((r) => r.type === SUBNET)) {
+        const props = plainProps(subnet.props);
+        const routed = associations.some((a) => names(a, "subnetId", subnet) && internetTables.some((t) => names(a, "routeTableId", t)));
+        if (asBool(props.mapPublicIpOnLaunch) === true || tagsOf(props)["kubernetes.io/role/elb"] !== undefined || routed)
+            out.add(subnet.urn);
+    }
+    return out;
+}
+
+/**
+ * The stack's subnets a node group launches into, from its subnetIds matched to the subnets' ids; where the ids are
+ * not known yet, from the dependencies of the subnetIds property alone (never every edge: a node group depends on the
+ * cluster, and through it on the public subnets, without launching there).
+ */
+function launchSubnets(group: PolicyResource, props: Props, subnets: readonly PolicyResource[]): PolicyResource[] {
+    const ids = asArray(props.subnetIds);
+    if (!containsUnknown(props.subnetIds) && ids.length > 0) {
+        return subnets.filter((s) => {
+            const id = idOf(s);
+            return id !== undefined && ids.includes(id);
+        });
+    }
+    const byProperty = new Set((group.propertyDependencies?.subnetIds ?? []).map((d) => d.urn));
+    return subnets.filter((s) => byProperty.has(s.urn));
 }
 
 export const nodesInPrivateSubnets = (level: EnforcementLevel): StackValidationPolicy =>
@@ -172,15 +222,15 @@ export const nodesInPrivateSubnets = (level: EnforcementLevel): StackValidationP
         {
             name: "nodes-in-private-subnets",
             description: describe(
-                "Node groups launch only into private subnets, and every EC2NodeClass's subnet selector matches only private subnets of the stack.",
+                "Node groups launch only into private subnets (their subnetIds against the subnets' own properties: public IPs on launch, the internet-facing ELB tag, a route to an internet gateway), and every EC2NodeClass's subnet selector matches only private subnets of the stack.",
                 "CIS Amazon EKS Benchmark 5.4.3 (private nodes); EKS Best Practices Guide, Network security / Karpenter: subnetSelectorTerms",
             ),
             validate: (resources, _args, report) => {
-                const subnets = ofTypes(resources, [SUBNET]);
-                for (const { resource, props } of ofTypes(resources, [EKS_MANAGED_NODE_GROUP_COMPONENT, EKS_NODE_GROUP])) {
-                    if (containsUnknown(props.subnetIds)) continue;
-                    for (const subnet of subnetsOf(resource, "subnetIds")) {
-                        if (isPublicSubnet(plainProps(subnet.props)) === true)
+                const subnets = resources.filter((r) => r.type === SUBNET);
+                const isPublic = publicSubnetsOf(resources);
+                for (const { resource, props } of judgedOnce(resources, NODE_GROUP_PAIR)) {
+                    for (const subnet of launchSubnets(resource, props, subnets)) {
+                        if (isPublic.has(subnet.urn))
                             report(`node group ${resource.name} launches into public subnet ${subnet.name}`, resource.urn);
                     }
                 }
@@ -190,14 +240,14 @@ export const nodesInPrivateSubnets = (level: EnforcementLevel): StackValidationP
                     for (const term of asArray(terms)) {
                         const wanted = at(term, "tags");
                         if (!isRecord(wanted) || Object.values(wanted).some(isUnknown)) continue; // id-selected subnets are not in the plan by id
-                        const matches = subnets.filter(({ props: s }) => {
-                            const tags = tagsOf(s);
+                        const matches = subnets.filter((s) => {
+                            const tags = tagsOf(plainProps(s.props));
                             return Object.entries(wanted).every(([k, v]) => tags[k] !== undefined && (v === "*" || tags[k] === v));
                         });
                         for (const m of matches) {
-                            if (isPublicSubnet(m.props) === true)
+                            if (isPublic.has(m.urn))
                                 report(
-                                    `EC2NodeClass ${resource.name} selects public subnet ${m.resource.name} (tags ${JSON.stringify(wanted)})`,
+                                    `EC2NodeClass ${resource.name} selects public subnet ${m.name} (tags ${JSON.stringify(wanted)})`,
                                     resource.urn,
                                 );
                         }

@@ -31,6 +31,13 @@ export function isArm64InstanceType(instanceType: string): boolean {
     return suffix.includes("g");
 }
 
+/**
+ * An EKS-optimized AMI release version as managed node groups take it (`releaseVersion`, EKS CreateNodegroup API):
+ * `<Kubernetes major.minor.patch>-<build date YYYYMMDD>`, e.g. 1.34.2-20251120. The current one for a version and
+ * architecture: `aws ssm get-parameter --name /aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/<x86_64|arm64>/standard/recommended/release_version`.
+ */
+export const AMI_RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)-20\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
+
 /** Kubernetes minor versions the version table pins everything for (stacks/versions/table.ts). */
 export const SUPPORTED_KUBERNETES_VERSIONS = KUBERNETES_MINORS;
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -216,6 +223,13 @@ export const clusterSchema = z
                     .min(20, "must be between 20 and 1000")
                     .max(1000, "must be between 20 and 1000")
                     .describe("Encrypted gp3 root volume size."),
+                releaseVersion: z
+                    .string()
+                    .regex(AMI_RELEASE_VERSION, "must be an EKS AMI release version <major.minor.patch>-<YYYYMMDD> such as 1.35.6-20260714")
+                    .optional()
+                    .describe(
+                        "The nodes' AMI release (EKS releaseVersion); follows kubernetesVersion through the version table unless pinned. Raising it rolls the system nodes.",
+                    ),
             })
             .superRefine((g, ctx) => {
                 g.instanceTypes.forEach((type, i) => {
@@ -299,6 +313,21 @@ export const clusterRules: readonly Rule<ClusterView>[] = [
                             "must not open the public API endpoint to the whole internet in prod (CIS EKS 5.4.2): list your networks",
                         );
                 });
+            return p.list;
+        },
+    }),
+    defineRule({
+        needs: ["cluster.systemNodeGroup", "cluster.kubernetesVersion"],
+        summary: "the system nodes' AMI release is of kubernetesVersion's minor",
+        reports: ["eks-platform:cluster.systemNodeGroup.releaseVersion"],
+        check: ({ cluster: c }) => {
+            const p = problems();
+            const release = c.systemNodeGroup.releaseVersion && AMI_RELEASE_VERSION.exec(c.systemNodeGroup.releaseVersion);
+            if (release && `${release[1]}.${release[2]}` !== c.kubernetesVersion)
+                p.add(
+                    cluster("systemNodeGroup", "releaseVersion"),
+                    `must be a release of the cluster's Kubernetes minor version ${c.kubernetesVersion}`,
+                );
             return p.list;
         },
     }),

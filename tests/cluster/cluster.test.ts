@@ -58,7 +58,6 @@ describe("control plane", () => {
             skipDefaultNodeGroup: true,
             createInstanceRole: false,
             skipDefaultSecurityGroups: true,
-            nodeAssociatePublicIpAddress: false,
             bootstrapSelfManagedAddons: false,
             useDefaultVpcCni: true,
             corednsAddonOptions: { enabled: false },
@@ -68,6 +67,8 @@ describe("control plane", () => {
             upgradePolicy: { supportType: "STANDARD" },
             privateSubnetIds: Array.from({ length: c.network.azCount }, (_, i) => `subnet-private-${i}`),
         });
+        // Only the default node group reads it, and there is none.
+        expect(eksInputs(prefix)).not.toHaveProperty("nodeAssociatePublicIpAddress");
         expect(eksInputs(prefix).enabledClusterLogTypes).toEqual([...c.cluster.logTypes]);
         expect(eksInputs(prefix).enabledClusterLogTypes).toEqual(expect.arrayContaining(["api", "audit", "authenticator"]));
     });
@@ -105,30 +106,41 @@ describe("control plane", () => {
         expect(one("aws:cloudwatch/logGroup:LogGroup", "dev-control-plane").inputs.retentionInDays).toBe(7);
     });
 
-    it("grants the configured admins through access entries, namespaced where asked", () => {
-        expect(eksInputs("dev").accessEntries).toEqual({
-            "platform-admin": {
-                principalArn: "arn:aws:iam::111111111111:role/platform-admin",
-                type: "STANDARD",
-                accessPolicies: {
-                    "cluster-admin": {
-                        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
-                        accessScope: { type: "cluster" },
-                    },
-                },
-            },
-            developers: {
-                principalArn: "arn:aws:iam::111111111111:role/developers",
-                type: "STANDARD",
-                accessPolicies: {
-                    edit: {
-                        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
-                        accessScope: { type: "namespace", namespaces: ["apps", "sandbox"] },
-                    },
-                },
-            },
+    it("grants the configured admins through access entries of its own, namespaced where asked", () => {
+        const entry = (key: string) => one("aws:eks/accessEntry:AccessEntry", `dev-access-${key}`);
+        const association = (key: string, policy: string) =>
+            one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", `dev-access-${key}-${policy}`);
+        expect(entry("platform-admin").inputs).toEqual({
+            clusterName: "eks-platform-dev",
+            principalArn: "arn:aws:iam::111111111111:role/platform-admin",
+            type: "STANDARD",
         });
-        expect(Object.keys(eksInputs("prod").accessEntries as object).sort()).toEqual(["gitops-deployer", "platform-admin", "sre-oncall"]);
+        expect(association("platform-admin", "cluster-admin").inputs).toEqual({
+            clusterName: "eks-platform-dev",
+            principalArn: "arn:aws:iam::111111111111:role/platform-admin",
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
+        });
+        expect(association("developers", "edit").inputs).toMatchObject({
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
+            accessScope: { type: "namespace", namespaces: ["apps", "sandbox"] },
+        });
+        // The association takes the principal from its entry: replacing the entry replaces it too.
+        expect(association("developers", "edit").dependencies).toContain(entry("developers").urn);
+        const prodEntries = recorder.byType("aws:eks/accessEntry:AccessEntry").filter((r) => r.name.startsWith("prod-access-"));
+        expect(prodEntries.map((r) => r.name).sort()).toEqual([
+            "prod-access-gitops-deployer",
+            "prod-access-platform-admin",
+            "prod-access-sre-oncall",
+        ]);
+        // Not children of the protected eks component, never protected; the component declares none of its own.
+        for (const r of [...prodEntries, ...recorder.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")]) {
+            expect(r.protect, r.name).toBe(false);
+            expect(r.deleteBeforeReplace, r.name).toBe(true);
+            expect(r.parent, r.name).not.toContain("eks:index:Cluster");
+        }
+        expect(eksInputs("prod")).not.toHaveProperty("accessEntries");
+        expect(recorder.byType("aws:eks/accessEntry:AccessEntry").filter((r) => r.standIn)).toEqual([]);
     });
 
     it("builds the Kubernetes provider from the secret kubeconfig with a stable cluster identifier", async () => {

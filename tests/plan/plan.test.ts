@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main as planMain } from "../../scripts/plan";
 import { runMain } from "../helpers/capture";
 import { changedPaths, diffPlans, formatDiff, formatTree } from "../../plan";
-import { mockOutputs, planStack, REPO_ROOT, type PlanResult, type PlannedResource } from "../../plan";
+import { planStack, REPO_ROOT, type PlanResult, type PlannedResource } from "../../plan";
 
 let plan: PlanResult;
 beforeAll(async () => {
@@ -65,11 +65,8 @@ describe("the plan of a real stack", () => {
         expect(o.clusterName).toBe("eks-platform-dev");
         expect(o.clusterEndpoint).toMatch(/^https:\/\/.+\.eks\.amazonaws\.com$/);
         expect(o.oidcProviderArn).toMatch(/^arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\./);
-        // The outputs are the ids of the resources the network declared (the ids the mock gave them).
-        const idOf = (type: string, name: string) => {
-            const r = plan.resources.find((x) => x.type === type && x.name === name) as PlannedResource;
-            return mockOutputs(type, name, r.inputs).id;
-        };
+        // The outputs are the ids of the resources the network declared.
+        const idOf = (type: string, name: string) => (plan.resources.find((x) => x.type === type && x.name === name) as PlannedResource).id;
         expect(o.vpcId).toBe(idOf("aws:ec2/vpc:Vpc", "network-vpc"));
         expect(o.privateSubnetIds).toEqual([0, 1].map((i) => idOf("aws:ec2/subnet:Subnet", `network-private-${i}`)));
         expect(o.publicSubnetIds).toEqual([0, 1].map((i) => idOf("aws:ec2/subnet:Subnet", `network-public-${i}`)));

@@ -34,7 +34,7 @@ const runPolicy = (...args: string[]) => runMain(policyMain, args);
 /** A copy of the prod plan with `edit` applied to every resource of `type`, saved as JSON. */
 function editedPlan(name: string, type: string, edit: (r: PlannedResource) => void): string {
     const copy = structuredClone(prod);
-    const targets = copy.resources.filter((r) => r.type === type && !r.standIn);
+    const targets = copy.resources.filter((r) => r.type === type);
     expect(targets.length, `${type} in the prod plan`).toBeGreaterThan(0);
     targets.forEach(edit);
     const file = path.join(tmp, `${name}.json`);
@@ -55,16 +55,18 @@ describe("npm run policy -- --plan FILE", () => {
     }, 60_000);
 
     it("fails an open API endpoint, one line per violation with level, policy, URN and message", async () => {
-        const file = editedPlan("open-endpoint", "eks:index:Cluster", (r) => {
-            r.inputs.endpointPublicAccess = true;
-            r.inputs.publicAccessCidrs = ["0.0.0.0/0"];
+        // The control plane (the eks component's modeled child) is where the rule judges the endpoint.
+        const file = editedPlan("open-endpoint", "aws:eks/cluster:Cluster", (r) => {
+            const vpcConfig = r.inputs.vpcConfig as Record<string, unknown>;
+            vpcConfig.endpointPublicAccess = true;
+            vpcConfig.publicAccessCidrs = ["0.0.0.0/0"];
         });
         const out = await runPolicy("--plan", file, "--strict");
         expect(out.status).toBe(1);
         const lines = violationLines(out.stdout, "eks-endpoint-not-public");
         expect(lines).toHaveLength(1);
         expect(lines[0]).toMatch(
-            /^mandatory +eks-endpoint-not-public +urn:pulumi:prod::eks-platform::.*eks:index:Cluster::\S+ +the API endpoint is public/,
+            /^mandatory +eks-endpoint-not-public +urn:pulumi:prod::eks-platform::.*aws:eks\/cluster:Cluster::\S+ +the API endpoint is public/,
         );
         // Without --strict the same findings are printed but the exit code stays 0.
         expect((await runPolicy("--plan", file)).status).toBe(0);

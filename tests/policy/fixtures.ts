@@ -103,6 +103,7 @@ export const nodePool = (spec: Record<string, unknown> = {}, template: Record<st
         },
     });
 
+/** A subnet with its id (`subnet-<name>`), public by its own properties when `isPublic`. */
 export const subnet = (name: string, isPublic: boolean) =>
     res(
         "aws:ec2/subnet:Subnet",
@@ -113,8 +114,15 @@ export const subnet = (name: string, isPublic: boolean) =>
                 ? { "kubernetes.io/role/elb": "1" }
                 : { "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": "eks-platform-test" },
         },
-        { name },
+        { name, id: `subnet-${name}` },
     );
+
+/** `child` registered under `parent`, as a remote component's child is (a real preview; the offline plan's model). */
+export const childOf = (parent: PlannedResource, child: PlannedResource): PlannedResource => ({
+    ...child,
+    urn: child.urn.replace("::eks-platform::", `::eks-platform::${parent.type}$`),
+    parent: parent.urn,
+});
 
 export const podIdentityTrust = (condition: Record<string, unknown>) =>
     json({

@@ -70,6 +70,15 @@ const irsaTrust = (condition: Record<string, unknown>) =>
         ],
     });
 const OIDC = "oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+/** An untagged subnet that hands out no public IPs but routes to an internet gateway, and `group`. */
+const routedSubnet = (name: string, group: PlannedResource): PlannedResource[] => [
+    res("aws:ec2/subnet:Subnet", { cidrBlock: "10.0.1.0/24", mapPublicIpOnLaunch: false, tags: {} }, { name, id: `subnet-${name}` }),
+    res("aws:ec2/internetGateway:InternetGateway", { vpcId: "vpc-1" }, { id: "igw-1" }),
+    res("aws:ec2/routeTable:RouteTable", { vpcId: "vpc-1" }, { id: "rtb-1" }),
+    res("aws:ec2/route:Route", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }),
+    res("aws:ec2/routeTableAssociation:RouteTableAssociation", { subnetId: `subnet-${name}`, routeTableId: "rtb-1" }),
+    group,
+];
 
 export const CASES: Record<string, PolicyCases> = {
     "eks-endpoint-not-public": {
@@ -242,13 +251,14 @@ export const CASES: Record<string, PolicyCases> = {
     "nodes-in-private-subnets": {
         bad: [
             {
-                title: "managed node group in a public subnet",
-                resources: [
-                    privateA,
-                    publicA,
-                    dependsOn(res("eks:index:ManagedNodeGroup", { subnetIds: ["subnet-a", "subnet-b"] }), privateA, publicA),
-                ],
+                title: "managed node group with a public subnet among its subnetIds",
+                resources: [privateA, publicA, res("eks:index:ManagedNodeGroup", { subnetIds: ["subnet-private-a", "subnet-public-a"] })],
                 message: /public-a/,
+            },
+            {
+                title: "node group in an untagged subnet routed to an internet gateway",
+                resources: routedSubnet("routed", res("aws:eks/nodeGroup:NodeGroup", { subnetIds: ["subnet-routed"] })),
+                message: /public subnet routed/,
             },
             {
                 title: "EC2NodeClass selecting public subnets",
@@ -259,16 +269,24 @@ export const CASES: Record<string, PolicyCases> = {
         good: [
             {
                 title: "private subnets only",
+                resources: [privateA, publicA, res("eks:index:ManagedNodeGroup", { subnetIds: ["subnet-private-a"] }), nodeClass()],
+            },
+            {
+                // The real NodeGroup depends on the public subnets through clusterName (the cluster's inputs).
+                title: "depends on a public subnet through another input, launches into a private one",
                 resources: [
                     privateA,
                     publicA,
-                    dependsOn(res("eks:index:ManagedNodeGroup", { subnetIds: ["subnet-a"] }), privateA),
-                    nodeClass(),
+                    dependsOn(res("aws:eks/nodeGroup:NodeGroup", { subnetIds: ["subnet-private-a"] }), publicA, privateA),
                 ],
             },
             {
                 title: "subnet ids unknown during preview",
                 resources: [publicA, dependsOn(res("aws:eks/nodeGroup:NodeGroup", { subnetIds: "[unknown]" }), publicA)],
+            },
+            {
+                title: "subnets outside the stack",
+                resources: [publicA, res("aws:eks/nodeGroup:NodeGroup", { subnetIds: ["subnet-0abc"] })],
             },
         ],
     },

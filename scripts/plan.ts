@@ -8,7 +8,7 @@ import { listStacks, planStack, platformConfigFor, stackFile, type PlanResult } 
 import { diffPlans, formatDiff, formatTree } from "../plan";
 import { supportStatus, VERSIONS_AS_OF } from "../stacks/versions";
 import { parseArgs } from "./lib/args";
-import { assertReadable, CliError, readJsonFile, writeTextFile } from "./lib/errors";
+import { assertReadable, assertWritable, CliError, readJsonFile, writeTextFile } from "./lib/errors";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.json] [--config-file FILE] [--quiet] [--strict] [--policy=false]
   --stack NAME         the stack whose stacks/Pulumi.<name>.yaml is planned (required)
@@ -38,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     // The user's mistakes get one line before the program runs: an unknown stack, a file that cannot be read.
     if (args["config-file"]) assertReadable(args["config-file"], "--config-file");
     else if (!fs.existsSync(stackFile(stack))) throw new CliError(`unknown stack ${stack}: stacks/ holds ${listStacks().join(", ")}`);
+    if (args.json) assertWritable(args.json, "--json");
     const base = args.diff ? readJsonFile(args.diff, "--diff base") : undefined;
     if (base !== undefined && !Array.isArray((base as Partial<PlanResult> | null)?.resources))
         throw new CliError(`--diff base ${args.diff}: not a plan (no resources array); write one with --json`);

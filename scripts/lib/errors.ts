@@ -1,6 +1,7 @@
 // Mistakes a user of the tools can fix (an unknown stack, a file that is missing or unreadable, a bad option): one
 // line on stderr and exit 2, printed by scripts/run.mjs. Anything else that escapes a tool is a bug and keeps its stack.
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 export class CliError extends Error {
     constructor(message: string) {
@@ -53,5 +54,17 @@ export function writeTextFile(file: string, text: string, what: string): void {
         fs.writeFileSync(file, text);
     } catch (err) {
         throw new CliError(`${what} ${file}: cannot write (${reason(err)})`);
+    }
+}
+
+/** Fails with a CliError unless `file` can be written (its directory exists and is writable): checked before the work. */
+export function assertWritable(file: string, what: string): void {
+    const dir = path.dirname(path.resolve(file));
+    try {
+        fs.accessSync(dir, fs.constants.W_OK);
+    } catch (err) {
+        throw new CliError(
+            `${what} ${file}: cannot write (${(err as { code?: unknown }).code === "ENOENT" ? `no directory ${dir}` : reason(err)})`,
+        );
     }
 }

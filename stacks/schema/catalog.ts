@@ -35,9 +35,20 @@ export const ENI_LIMITS_SOURCE = INSTANCE_TYPE_SOURCES.filter((s) => s.repositor
  * @pulumi/aws does not list yet is refused too: the provider resolves the region from its own data and fails on
  * one it lacks (pulumi/pulumi-aws#5568: mx-central-1 until @pulumi/aws 6.82), so the stack could never deploy.
  */
+/**
+ * The partitions the program builds ARNs, service principals and DNS suffixes for (components/lib/context.ts
+ * Partition, which tests/config/catalog.test.ts holds to this list and to the catalogue's partition of every region).
+ */
+export const PLATFORM_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+
 export const knownRegion = z.string().superRefine((name, ctx) => {
     const known = regionInfo(name);
-    if (!known)
+    if (known && !(PLATFORM_PARTITIONS as readonly string[]).includes(known.partition))
+        ctx.addIssue({
+            code: "custom",
+            message: `is a region of partition ${known.partition} (${known.description}), which this platform does not build ARNs and service principals for: it supports ${PLATFORM_PARTITIONS.join(", ")}`,
+        });
+    else if (!known)
         ctx.addIssue({
             code: "custom",
             message: `must be an AWS region the AWS SDK lists (@aws-sdk/core ${REGION_DATA_VERSIONS.sdkCore})${didYouMean(suggestRegions(name)) || ", such as eu-west-1"}`,

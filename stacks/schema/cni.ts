@@ -12,7 +12,9 @@ export const cniSchema = z
             .describe(
                 "calico-policy: VPC CNI for pods, Calico (tigera-operator) for network policy. vpc-cni-policy: the VPC CNI's own policy agent, no Calico. calico-cni: Calico as the CNI (VXLAN), no aws-node (advanced).",
             ),
-        calicoVersion: chartVersion.describe("The tigera-operator chart version (Calico release), used by the calico-* modes."),
+        calicoVersion: chartVersion.describe(
+            "The tigera-operator chart version (Calico release), used by the calico-* modes; refused in mode vpc-cni-policy.",
+        ),
         vpcCni: z
             .strictObject({
                 prefixDelegation: z.boolean().describe("Assign /28 prefixes instead of single IPs: far more pods per node (max pods 110)."),
@@ -21,23 +23,27 @@ export const cniSchema = z
                     .int()
                     .min(0, "must be 0 or more")
                     .optional()
-                    .describe("Free IPs ipamd keeps attached (WARM_IP_TARGET)."),
+                    .describe("Free IPs ipamd keeps attached (WARM_IP_TARGET); refused in mode calico-cni."),
                 warmPrefixTarget: z
                     .number()
                     .int()
                     .min(0, "must be 0 or more")
                     .optional()
-                    .describe("Free /28 prefixes ipamd keeps attached (WARM_PREFIX_TARGET; with prefixDelegation)."),
+                    .describe(
+                        "Free /28 prefixes ipamd keeps attached (WARM_PREFIX_TARGET): refused without prefixDelegation and in mode calico-cni.",
+                    ),
                 minimumIpTarget: z
                     .number()
                     .int()
                     .min(0, "must be 0 or more")
                     .optional()
-                    .describe("IPs ipamd keeps attached at least, used or not (MINIMUM_IP_TARGET)."),
+                    .describe("IPs ipamd keeps attached at least, used or not (MINIMUM_IP_TARGET); refused in mode calico-cni."),
                 customNetworking: z.boolean().describe("Pods get IPs from per-AZ subnets of network.podCidr (an ENIConfig per AZ)."),
                 externalSnat: z
                     .boolean()
-                    .describe("Leave SNAT to a NAT gateway or firewall instead of the node (AWS_VPC_K8S_CNI_EXTERNALSNAT)."),
+                    .describe(
+                        "Leave SNAT to a NAT gateway or firewall instead of the node (AWS_VPC_K8S_CNI_EXTERNALSNAT); refused in mode calico-cni.",
+                    ),
             })
             .describe("The vpc-cni add-on's settings."),
         calico: z
@@ -58,7 +64,7 @@ export const cniSchema = z
                     .max(250, "must be between 8 and 250")
                     .describe("Max pods each node's kubelet gets in calico-cni mode (overlay addresses are not bound to ENIs)."),
             })
-            .describe("Calico as the CNI (mode calico-cni only)."),
+            .describe("Calico as the CNI (mode calico-cni only: any of these written in another mode is refused)."),
         baselinePolicies: z
             .boolean()
             .describe("Install the baseline NetworkPolicies (default deny, DNS, add-on traffic) in the platform's namespaces."),

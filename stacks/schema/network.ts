@@ -37,7 +37,9 @@ export const networkSchema = z
         availabilityZones: z
             .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, AZ_NAME_RULE))
             .optional()
-            .describe("Explicit zone names; otherwise the first `azCount` zones the region reports."),
+            .describe(
+                "Explicit zone names; otherwise the first `azCount` zones the region reports. Exactly azCount zones of aws:region (by name: which letters exist only EC2 can say), each once; required when a NodePool names zones.",
+            ),
         publicSubnetPrefix: z
             .number()
             .int()
@@ -59,10 +61,10 @@ export const networkSchema = z
         flowLogs: z
             .strictObject({
                 enabled: z.boolean().describe("Send VPC flow logs to CloudWatch Logs."),
-                retentionDays: logRetentionDays.describe("Days the flow-log group keeps its events."),
+                retentionDays: logRetentionDays.describe("Days the flow-log group keeps its events (refused while enabled is false)."),
                 trafficType: z
                     .enum(["ALL", "ACCEPT", "REJECT"], { message: "must be ALL, ACCEPT or REJECT" })
-                    .describe("Which flows are logged."),
+                    .describe("Which flows are logged (refused while enabled is false)."),
             })
             .describe("VPC flow logs."),
         endpoints: z

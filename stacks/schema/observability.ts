@@ -53,7 +53,7 @@ export const observabilitySchema = z
                     .int()
                     .min(1, "must be between 1 and 3")
                     .max(3, "must be between 1 and 3")
-                    .describe("Alertmanager replicas."),
+                    .describe("Alertmanager replicas (refused while enabled is false)."),
             })
             .describe("Alertmanager."),
         grafana: z
@@ -84,13 +84,13 @@ export const observabilitySchema = z
                     .describe("Days logs are kept: Loki's compactor deletes them, the S3 lifecycle expires what is left a day later."),
                 requests: requests.describe("Loki's CPU and memory requests."),
             })
-            .describe("Loki (logs: loki)."),
+            .describe("Loki (logs: loki; any of these written under another destination is refused)."),
         fluentBit: z
             .strictObject({ chartVersion: chartVersion.describe("The fluent-bit chart version.") })
-            .describe("Fluent Bit, the log shipper."),
+            .describe("Fluent Bit, the log shipper (refused with logs: none)."),
         cloudwatch: z
             .strictObject({ retentionDays: logRetentionDays.describe("Days the container log group keeps events (logs: cloudwatch).") })
-            .describe("CloudWatch Logs."),
+            .describe("CloudWatch Logs (logs: cloudwatch; refused under another destination)."),
         containerInsights: z
             .strictObject({ enabled: z.boolean().describe("Install the add-on."), version: addonVersion.describe("Its version.") })
             .describe("The amazon-cloudwatch-observability EKS add-on (Container Insights, CloudWatch agent)."),

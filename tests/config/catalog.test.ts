@@ -2,7 +2,10 @@
 // instance type, an instance family or an IAM principal is checked against pinned upstream data, and an unknown
 // value gets the nearest known names.
 import { describe, expect, it } from "vitest";
+import { partitionOf } from "../../components/lib/context";
+import { knownRegions } from "../../lib/catalog";
 import { parsePlatformConfig } from "../../stacks/config";
+import { PLATFORM_PARTITIONS } from "../../stacks/schema/catalog";
 import { rawConfigFor } from "../../plan";
 import { expectOnly, pathsOf, problemsOf } from "./expect";
 
@@ -60,6 +63,23 @@ describe("aws:region", () => {
         const entries = (fixed[CLUSTER] as { accessEntries: { principalArn: string }[] }).accessEntries;
         for (const entry of entries) entry.principalArn = entry.principalArn.replace("arn:aws:", "arn:aws-cn:");
         expect(parsePlatformConfig(fixed, "dev").region).toBe("cn-north-1");
+    });
+});
+
+describe("the partition of every ARN is the region's", () => {
+    it("the program's partition rule (components/lib/context.ts) gives the catalogue's partition for every region the config accepts", () => {
+        const accepted = knownRegions().filter((r) => r.inPulumiEnum && (PLATFORM_PARTITIONS as readonly string[]).includes(r.partition));
+        expect(accepted.length).toBeGreaterThan(30);
+        for (const r of accepted) expect(partitionOf(r.name), r.name).toBe(r.partition);
+    });
+
+    it("refuses a region of a partition the program builds no ARNs for", () => {
+        expectOnly(
+            problemsOf("dev", { "aws:region": "eusc-de-east-1" }),
+            "aws:region",
+            '"eusc-de-east-1"',
+            /is a region of partition aws-eusc .* which this platform does not build ARNs and service principals for: it supports aws, aws-cn, aws-us-gov/,
+        );
     });
 });
 

@@ -201,7 +201,9 @@ export const amiAlias = z
 export const nodeClassSchema = z
     .strictObject({
         name: dnsLabel.describe("The EC2NodeClass's name."),
-        amiAlias: amiAlias.optional().describe("The AMI alias; overrides karpenter.amiAlias. Not with amiSelector."),
+        amiAlias: amiAlias
+            .optional()
+            .describe("The AMI alias (al2023@vYYYYMMDD; other families refused); overrides karpenter.amiAlias. Not with amiSelector."),
         amiSelector: z
             .strictObject({
                 id: z
@@ -271,7 +273,9 @@ export const karpenterSchema = z
             .min(1, "must be between 1 and 5")
             .max(5, "must be between 1 and 5")
             .describe("Controller replicas (leader-elected)."),
-        amiAlias: amiAlias.describe("The default AMI alias of every EC2NodeClass, pinned per stack (al2023@vYYYYMMDD)."),
+        amiAlias: amiAlias.describe(
+            "The default AMI alias of every EC2NodeClass, pinned per stack (al2023@vYYYYMMDD; @latest refused in prod; bottlerocket@, al2@ and windows*@ refused: nodes get nodeadm user data).",
+        ),
         nodeClasses: z.array(nodeClassSchema).min(1, "must declare at least one EC2NodeClass").describe("EC2NodeClasses."),
         nodePools: z
             .array(nodePoolSchema)

@@ -170,7 +170,7 @@ export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
 const OTHER_ALIAS_FAMILIES: Readonly<Record<string, string>> = {
     bottlerocket:
         "Bottlerocket is not supported: every node gets nodeadm user data (AL2023's NodeConfig, components/lib/nodeadm.ts), which Bottlerocket ignores (it reads TOML settings), and the version table pins AL2023 AMI releases only",
-    al2: "AL2 is not supported: EKS publishes no AL2 AMIs past Kubernetes 1.32, and nodes get nodeadm (AL2023) user data",
+    al2: "AL2 is not supported: EKS published no AL2 AMI for Kubernetes 1.33 or later and stopped publishing AL2 AMIs on 2025-11-26 (awslabs/amazon-eks-ami#2545), and nodes get nodeadm (AL2023) user data",
     windows2019: "Windows nodes are not supported: nodes get nodeadm (AL2023) user data",
     windows2022: "Windows nodes are not supported: nodes get nodeadm (AL2023) user data",
     windows2025: "Windows nodes are not supported: nodes get nodeadm (AL2023) user data",

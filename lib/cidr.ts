@@ -125,3 +125,28 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan {
     const take = (networks: Address4[]) => networks.slice(0, input.azCount).map((n) => n.networkForm());
     return { public: take(slots.public), private: take(slots.private), pod };
 }
+
+/**
+ * How many IPv4 addresses a list of networks covers together, overlaps counted once: what an allow-list lets in,
+ * whatever its spelling (0.0.0.0/1 and 128.0.0.0/1 cover the whole internet as 0.0.0.0/0 does). An entry with host
+ * bits set counts as the network it lies in; entries that are not IPv4 CIDRs are left out (their schema reports them).
+ */
+export function addressesCovered(cidrs: readonly string[]): number {
+    const ranges: [number, number][] = [];
+    for (const cidr of cidrs) {
+        if (!cidr.includes("/") || !Address4.isValid(cidr)) continue;
+        const address = new Address4(cidr);
+        ranges.push([Number(address.startAddress().bigInt()), Number(address.endAddress().bigInt())]);
+    }
+    ranges.sort((a, b) => a[0] - b[0]);
+    let total = 0;
+    let open: [number, number] | undefined;
+    for (const [start, end] of ranges) {
+        if (open && start <= open[1] + 1) open[1] = Math.max(open[1], end);
+        else {
+            if (open) total += open[1] - open[0] + 1;
+            open = [start, end];
+        }
+    }
+    return open ? total + open[1] - open[0] + 1 : total;
+}

@@ -4,10 +4,11 @@
 import * as fs from "node:fs";
 import { ConfigError } from "../stacks/config";
 import { checkPlan } from "../policy/cli";
-import { planStack, platformConfigFor, type PlanResult } from "../plan";
+import { listStacks, planStack, platformConfigFor, stackFile, type PlanResult } from "../plan";
 import { diffPlans, formatDiff, formatTree } from "../plan";
 import { supportStatus, VERSIONS_AS_OF } from "../stacks/versions";
 import { parseArgs } from "./lib/args";
+import { assertReadable, assertWritable, CliError, readJsonFile, writeTextFile } from "./lib/errors";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.json] [--config-file FILE] [--quiet] [--strict] [--policy=false]
   --stack NAME         the stack whose stacks/Pulumi.<name>.yaml is planned (required)
@@ -16,8 +17,9 @@ const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.
   --config-file FILE   read this stack file instead of stacks/Pulumi.<name>.yaml
   --quiet              print only the summary line
   --timings            print where the time went (module loading, the program, serialisation) as JSON
-  --policy=false       skip the offline policy run (on by default: policy/config/<env>.json levels)
-  --strict             exit 1 when the policy pack finds a mandatory violation`;
+  --policy=false       skip the offline policy run (on by default: policy/config/<env>.json levels); a mandatory
+                       violation exits 1, as it fails \`pulumi preview\`; advisory ones are printed
+  --strict             accepted for older callers: mandatory violations always fail the plan`;
 
 export async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv, {
@@ -33,6 +35,13 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`error: --stack is required\n${USAGE}`);
         return 2;
     }
+    // The user's mistakes get one line before the program runs: an unknown stack, a file that cannot be read.
+    if (args["config-file"]) assertReadable(args["config-file"], "--config-file");
+    else if (!fs.existsSync(stackFile(stack))) throw new CliError(`unknown stack ${stack}: stacks/ holds ${listStacks().join(", ")}`);
+    if (args.json) assertWritable(args.json, "--json");
+    const base = args.diff ? readJsonFile(args.diff, "--diff base") : undefined;
+    if (base !== undefined && !Array.isArray((base as Partial<PlanResult> | null)?.resources))
+        throw new CliError(`--diff base ${args.diff}: not a plan (no resources array); write one with --json`);
     // Everything before main() ran is module loading (the bundle's top-level requires of the Pulumi packages).
     const loadMs = performance.now();
     const started = process.hrtime.bigint();
@@ -50,11 +59,10 @@ export async function main(argv: string[]): Promise<number> {
 
     const serialiseStart = performance.now();
     const json = `${JSON.stringify(plan, null, 2)}\n`;
-    if (args.json) fs.writeFileSync(args.json, json);
+    if (args.json) writeTextFile(args.json, json, "--json");
     const serialiseMs = performance.now() - serialiseStart;
-    if (args.diff) {
-        const base = JSON.parse(fs.readFileSync(args.diff, "utf8")) as PlanResult;
-        console.log(formatDiff(diffPlans(base, plan)));
+    if (base !== undefined) {
+        console.log(formatDiff(diffPlans(base as PlanResult, plan)));
     } else if (!args.quiet) {
         console.log(formatTree(plan));
     }
@@ -71,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args.policy === false) return 0;
     // The policy pack over the planned resources, at the stack's environment's enforcement levels.
     const environment = config.environment;
-    const policy = await checkPlan(plan, { environment, strict: args.strict });
+    const policy = await checkPlan(plan, { environment, strict: true });
     console.log(args.quiet ? (policy.report.split("\n").pop() ?? "") : policy.report);
     return policy.exitCode;
 }

@@ -1,10 +1,11 @@
 // The offline policy run over a saved plan, as conftest checks a saved Terraform plan: reads the JSON that
 // `npm run plan -- --json FILE` writes, runs the CrossGuard pack's rules over it at the environment's enforcement
 // levels (policy/config/<env>.json) and prints one line per violation. No AWS, no Pulumi CLI.
-import * as fs from "node:fs";
-import { checkPlan } from "../policy/cli";
+import { checkPlan, environmentOf } from "../policy/cli";
+import { ENVIRONMENTS } from "../stacks/schema/common";
 import { type PlanResult } from "../plan";
 import { parseArgs } from "./lib/args";
+import { CliError, readJsonFile } from "./lib/errors";
 
 const USAGE = `usage: npm run policy -- --plan FILE [--stack NAME] [--env ENV] [--config FILE] [--strict] [--json]
   --plan FILE     a plan written by \`npm run plan -- --stack NAME --json FILE\` (required)
@@ -24,12 +25,22 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`error: --plan is required\n${USAGE}`);
         return 2;
     }
-    const plan = JSON.parse(fs.readFileSync(args.plan, "utf8")) as PlanResult;
-    if (!Array.isArray(plan.resources)) {
+    const plan = readJsonFile(args.plan, "--plan") as PlanResult;
+    if (!Array.isArray(plan?.resources)) {
         console.error(`error: ${args.plan} is not a plan (no resources array)`);
         return 2;
     }
-    const result = await checkPlan(plan, { stack: args.stack, environment: args.env, configFile: args.config, strict: args.strict });
+    if (args.env !== undefined && !(ENVIRONMENTS as readonly string[]).includes(args.env))
+        throw new CliError(`--env ${args.env}: not one of ${ENVIRONMENTS.join(", ")}`);
+    if (args.config) readJsonFile(args.config, "--config");
+    let environment = args.env;
+    try {
+        environment ??= environmentOf(args.stack ?? plan.stack);
+    } catch (err) {
+        // environmentOf's errors are the user's (no such stack, a stack file without an environment): one line each.
+        throw new CliError(err instanceof Error ? err.message : String(err));
+    }
+    const result = await checkPlan(plan, { environment, configFile: args.config, strict: args.strict });
     console.log(args.json ? JSON.stringify({ environment: result.environment, violations: result.violations }, null, 2) : result.report);
     return result.exitCode;
 }

@@ -48,6 +48,13 @@ const { main } = createRequire(import.meta.url)(outfile);
 try {
     process.exitCode = await main(args);
 } catch (err) {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
+    // A mistake the user can fix (scripts/lib/errors.ts CliError: an unknown stack, a missing or unreadable file, a
+    // bad option) is one line; anything else is a bug in the tool and keeps its stack.
+    if (err instanceof Error && err.name === "CliError") {
+        console.error(`error: ${err.message}`);
+        process.exitCode = 2;
+    } else {
+        console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+        process.exitCode = 1;
+    }
 }

@@ -75,7 +75,7 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
     const env = given["eks-platform:environment"];
     // An unknown environment is reported by its schema; the sections are still checked against dev's defaults.
     const defaultsEnv: Environment = (ENVIRONMENTS as readonly unknown[]).includes(env) ? (env as Environment) : "dev";
-    const v: Validation = { input: {}, available: new Set(), values: { stack }, problems: [], warnings: [] };
+    const v: Validation = { input: {}, available: new Set(), values: { stack, written: given }, problems: [], warnings: [] };
     const cluster = deepMerge(clusterDefaults[defaultsEnv], given["eks-platform:cluster"]);
     // What follows the minor is filled from the table for the stack's minor; for one the table lacks (reported on its
     // own key) from the environment's default minor, so that one mistake is not reported a dozen times.

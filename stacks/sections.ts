@@ -10,6 +10,7 @@ import { expandNodePools, karpenterDefaults, karpenterRules, karpenterSchema } f
 import { networkDefaults, networkRules, networkSchema } from "./schema/network";
 import { observabilityDefaults, observabilityRules, observabilitySchema } from "./schema/observability";
 import type { Rule } from "./schema/rule";
+import { regionRules } from "./schema/region-rules";
 import { crossSectionRules } from "./schema/rules";
 import { environmentSchema, regionSchema, tagsSchema } from "./schema/stack";
 import { clusterAddonVersions, isKubernetesMinor, observabilityAddonVersions, versionsFor, type KubernetesMinor } from "./versions";
@@ -99,6 +100,7 @@ export const RULES: readonly Rule<never>[] = [
     ...ingressRules,
     ...observabilityRules,
     ...crossSectionRules,
+    ...regionRules,
 ];
 
 type AnySection = (typeof SECTIONS)[number];

@@ -23,6 +23,32 @@ export type RegistryMirrors = NodeSettingsInput["containerd"]["registryMirrors"]
 
 /** Where nodeadm's default containerd config (config_path) looks for per-registry hosts.toml files. */
 export const CONTAINERD_CERTS_DIR = "/etc/containerd/certs.d";
+/**
+ * containerd's runc runtime in config version 3, as nodeadm's own template names it (awslabs/amazon-eks-ami
+ * nodeadm/internal/containerd/config2.template.toml at v20260714, b4fffb70: `runtimes.{{.RuntimeName}}` with
+ * runtime_type io.containerd.runc.v2 and SystemdCgroup = true; RuntimeName is runc unless the NVIDIA runtime is found).
+ */
+export const RUNC_RUNTIME_TABLE = "plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc";
+export const RUNC_RUNTIME_TYPE = "io.containerd.runc.v2";
+
+/**
+ * The container-runtime settings every node runs with, stated in the kubelet config we write (the workshop puts
+ * them in Docker's daemon.json: exec-opts native.cgroupdriver=systemd, log-opts max-size/max-file; on AL2023 they
+ * live in the kubelet and containerd configs). nodeadm at v20260714 already defaults the kubelet to cgroupDriver
+ * systemd (nodeadm/internal/kubelet/config.go defaultKubeletSubConfig) and sets no swap or log settings, leaving the
+ * kubelet's own defaults (failSwapOn true; memorySwap.swapBehavior NoSwap, kubernetes.io/docs/reference/node/
+ * swap-behavior; containerLogMaxSize 10Mi, containerLogMaxFiles 5): stating them makes a change of default visible.
+ */
+export function runtimeKubeletConfig(
+    settings: Pick<NodeSettingsInput, "cgroupDriver" | "failSwapOn" | "swapBehavior">,
+): Record<string, unknown> {
+    return {
+        cgroupDriver: settings.cgroupDriver,
+        failSwapOn: settings.failSwapOn,
+        memorySwap: { swapBehavior: settings.swapBehavior },
+    };
+}
+
 /** MIME media type nodeadm reads NodeConfig parts from. */
 export const NODECONFIG_CONTENT_TYPE = "application/node.eks.aws";
 export const MIME_BOUNDARY = "//eks-platform-nodeadm//";
@@ -50,12 +76,30 @@ export function containerdConfigToml(settings: NodeSettingsInput["containerd"]):
         `max_concurrent_downloads = ${settings.maxConcurrentDownloads}`,
     ];
     if (Object.keys(settings.registryMirrors).length > 0) lines.push(`config_path = ${tomlString(CONTAINERD_CERTS_DIR)}`);
+    lines.push(
+        "",
+        // Stated, though nodeadm's template writes the same for its default runtime: the kubelet's cgroupDriver must
+        // match it, and a stated value is one a test can hold. runtime_type keeps the table a complete runtime on
+        // NVIDIA AMIs, where nodeadm's default runtime is `nvidia` and this `runc` entry is an extra one. The table also
+        // tells nodeadm the drop-in is config version 3: it looks for io.containerd.cri.v1.runtime or .images
+        // (Version3configInNodeConfig, internal/containerd/config.go at v20260714) and otherwise merges the drop-in
+        // into its version-2 template and runs `containerd config migrate`.
+        `[${RUNC_RUNTIME_TABLE}]`,
+        `runtime_type = ${tomlString(RUNC_RUNTIME_TYPE)}`,
+        "",
+        `[${RUNC_RUNTIME_TABLE}.options]`,
+        `SystemdCgroup = true`,
+    );
     return `${lines.join("\n")}\n`;
 }
 
-/** The NodeConfig for a node: kubelet log rotation, image GC, reservations, max pods; the containerd drop-in. */
+/**
+ * The NodeConfig for a node: the runtime settings (systemd cgroups, no swap), kubelet log rotation, image GC,
+ * reservations, max pods; the containerd drop-in.
+ */
 export function buildNodeConfig(settings: NodeSettingsInput, options: { maxPods?: number }): NodeConfig {
     const kubeletConfig: Record<string, unknown> = {
+        ...runtimeKubeletConfig(settings),
         containerLogMaxSize: settings.containerLogMaxSize,
         containerLogMaxFiles: settings.containerLogMaxFiles,
         imageGCHighThresholdPercent: settings.imageGcHighThresholdPercent,

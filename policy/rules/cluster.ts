@@ -1,5 +1,12 @@
 // Control-plane rules. Each judges a fact once: on the aws:eks/cluster:Cluster child of the remote @pulumi/eks Cluster
 // (a real preview sends it; the offline plan models it from the component's inputs), else on the component's inputs.
+import {
+    DEFAULT_ENDPOINT_GUARDRAIL,
+    describeCoverage,
+    describeLimit,
+    publicEndpointFindings,
+    type EndpointGuardrail,
+} from "../../stacks/schema/endpoint";
 import { KUBERNETES_MINORS, supportFindings, VERSIONS_AS_OF } from "../../stacks/versions";
 import {
     asArray,
@@ -34,31 +41,38 @@ function endpointOf(type: string, props: Props): { publicAccess: unknown; privat
     };
 }
 
-const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
-
 export const endpointNotPublic = (level: EnforcementLevel): StackValidationPolicy =>
     pairRule(
         {
             name: "eks-endpoint-not-public",
             description: describe(
-                "The EKS API endpoint is not open to the internet: the public endpoint is off, or (where allowPublicAccess) limited to listed networks, never 0.0.0.0/0.",
+                "The EKS API endpoint is not open to the internet: the public endpoint is off, or (where allowPublicAccess) limited to networks that together cover at most maxPublicAddresses, whatever their spelling (0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0). The config contract applies the same definition (stacks/schema/endpoint.ts).",
                 "CIS Amazon EKS Benchmark 5.4.1, 5.4.2; EKS Best Practices Guide, Security: make the cluster endpoint private",
             ),
             pair: CLUSTER_PAIR,
-            configSchema: { properties: { allowPublicAccess: { type: "boolean", default: false } } },
+            configSchema: {
+                properties: {
+                    allowPublicAccess: { type: "boolean", default: DEFAULT_ENDPOINT_GUARDRAIL.allowPublicAccess },
+                    maxPublicAddresses: { type: "integer", minimum: 0, default: DEFAULT_ENDPOINT_GUARDRAIL.maxPublicAddresses },
+                },
+            },
             validate: (props, args, report) => {
-                const { allowPublicAccess } = args.getConfig<{ allowPublicAccess: boolean }>();
+                const guardrail = args.getConfig<EndpointGuardrail>();
                 const { publicAccess, cidrs } = endpointOf(args.type, props);
                 const pub = asBool(publicAccess);
                 if (pub === "unknown" || pub === false) return;
                 // Both @pulumi/eks and the EKS API default to a public endpoint when the flag is left out.
                 const how = pub === undefined ? "is public by default (endpointPublicAccess not set)" : "is public";
-                if (!allowPublicAccess) return report(`the API endpoint ${how}; this environment allows only a private endpoint`);
-                if (containsUnknown(cidrs)) return;
+                if (guardrail.allowPublicAccess && containsUnknown(cidrs)) return;
                 const list = asArray(cidrs).filter((c): c is string => typeof c === "string");
-                if (list.length === 0) return report(`the API endpoint ${how} with no publicAccessCidrs: EKS opens it to 0.0.0.0/0`);
-                const open = list.filter((c) => OPEN_CIDRS.has(c) || c.endsWith("/0"));
-                if (open.length > 0) report(`the API endpoint ${how} and open to ${open.join(", ")}`);
+                for (const finding of publicEndpointFindings({ publicAccess: true, publicAccessCidrs: list }, guardrail)) {
+                    if (finding.kind === "private-only") report(`the API endpoint ${how}; this environment allows only a private endpoint`);
+                    else if (list.length === 0) report(`the API endpoint ${how} with no publicAccessCidrs: EKS opens it to 0.0.0.0/0`);
+                    else
+                        report(
+                            `the API endpoint ${how} and open to ${list.join(", ")}: together ${describeCoverage(finding.covered)}, more than the ${describeLimit(finding.limit)} allowed`,
+                        );
+                }
             },
         },
         level,

@@ -1,3 +1,5 @@
+import { CliError } from "./errors";
+
 /** A small argv parser for the project's tools: `--name value`, `--name=value` and boolean `--flag`. */
 export function parseArgs<S extends string, B extends string>(
     argv: readonly string[],
@@ -15,10 +17,10 @@ export function parseArgs<S extends string, B extends string>(
             out[flag] = inline === undefined ? true : inline !== "false";
         } else if ((spec.strings as readonly string[]).includes(flag)) {
             const value = inline ?? argv[++i];
-            if (value === undefined || value.startsWith("--")) throw new Error(`--${flag} needs a value`);
+            if (value === undefined || value.startsWith("--")) throw new CliError(`--${flag} needs a value`);
             out[flag] = value;
         } else {
-            throw new Error(`unknown option --${flag}`);
+            throw new CliError(`unknown option --${flag}`);
         }
     }
     return out as Partial<Record<S, string>> & Partial<Record<B, boolean>> & { _: string[] };

@@ -1,15 +1,9 @@
 import { z } from "zod";
-import {
-    addonVersion,
-    cidr,
-    cidrWithPrefix,
-    dnsLabel,
-    iamPrincipalArn,
-    logRetentionDays,
-    parseCidr,
-    quantity,
-    type Environment,
-} from "./common";
+import { architectureOf } from "../../lib/catalog";
+import { iamPrincipalArn, knownInstanceType } from "./catalog";
+import { addonVersion, cidr, cidrWithPrefix, dnsLabel, logRetentionDays, parseCidr, type Environment } from "./common";
+import { describeCoverage, describeLimit, ENDPOINT_GUARDRAILS, publicEndpointFindings } from "./endpoint";
+import { nodeSettingsDefaults, nodeSettingsSchema } from "./node-settings";
 import { defineRule, problems, type Rule } from "./rule";
 import { KUBERNETES_MINORS } from "../versions/model";
 import { supportFindings } from "../versions/support";
@@ -21,14 +15,11 @@ function cidrInside(inner: string, outer: string): boolean {
     return a !== undefined && b !== undefined && a.address.isInSubnet(b.address);
 }
 
-/**
- * Whether an instance type is Graviton (arm64): its family carries a "g" after the generation digit
- * (m7g, c7gn, r8g, x2gd, im4gn, is4gen, g5g), unlike x86 families such as g5, g6e or m7i.
- */
+export { nodeSettingsSchema, type NodeSettings } from "./node-settings";
+
+/** Whether a catalogued instance type is Graviton (arm64), by the instance-type catalogue (lib/catalog); false for an unknown one. */
 export function isArm64InstanceType(instanceType: string): boolean {
-    const family = instanceType.split(".")[0] ?? "";
-    const suffix = /^[a-z]+\d+([a-z-]*)$/.exec(family)?.[1] ?? "";
-    return suffix.includes("g");
+    return architectureOf(instanceType) === "arm64";
 }
 
 /**
@@ -46,74 +37,6 @@ export const REQUIRED_LOG_TYPES = ["api", "audit", "authenticator"] as const;
 /** The EKS access policies an access entry can be given, by short name (admin, edit, view: AmazonEKS<Name>Policy). */
 export const ACCESS_POLICY_NAMES = ["cluster-admin", "admin", "edit", "view"] as const;
 export const ARCHITECTURES = ["amd64", "arm64"] as const;
-
-const reserved = z
-    .strictObject({
-        cpu: quantity.optional().describe("CPU reserved, e.g. 100m."),
-        memory: quantity.optional().describe("Memory reserved, e.g. 256Mi."),
-        "ephemeral-storage": quantity.optional().describe("Ephemeral storage reserved, e.g. 1Gi."),
-    })
-    .describe("Resources the kubelet keeps back from pods.");
-
-/** containerd and kubelet settings shared by the system node group and every Karpenter EC2NodeClass. */
-export const nodeSettingsSchema = z
-    .strictObject({
-        containerLogMaxSize: z
-            .string()
-            .regex(/^\d+(Ki|Mi|Gi)$/, "must be a size such as 10Mi")
-            .describe("Container log file size before the kubelet rotates it."),
-        containerLogMaxFiles: z
-            .number()
-            .int()
-            .min(2, "must be between 2 and 20")
-            .max(20, "must be between 2 and 20")
-            .describe("Rotated container log files the kubelet keeps per container."),
-        imageGcHighThresholdPercent: z
-            .number()
-            .int()
-            .min(1, "must be between 1 and 100")
-            .max(100, "must be between 1 and 100")
-            .describe("Disk usage (%) at which the kubelet starts deleting unused images."),
-        imageGcLowThresholdPercent: z
-            .number()
-            .int()
-            .min(1, "must be between 1 and 100")
-            .max(100, "must be between 1 and 100")
-            .describe("Disk usage (%) image garbage collection frees down to (below the high threshold)."),
-        systemReserved: reserved.describe("kubelet systemReserved: for the OS daemons."),
-        kubeReserved: reserved.describe("kubelet kubeReserved: for the kubelet and containerd."),
-        maxPods: z
-            .number()
-            .int()
-            .min(8, "must be between 8 and 737")
-            .max(737, "must be between 8 and 737")
-            .optional()
-            .describe("Explicit max pods; unset: derived from the CNI mode (110 with prefix delegation) or nodeadm's ENI-based value."),
-        containerd: z
-            .strictObject({
-                maxConcurrentDownloads: z
-                    .number()
-                    .int()
-                    .min(1, "must be between 1 and 20")
-                    .max(20, "must be between 1 and 20")
-                    .describe("Image layers containerd pulls at once (transfer service)."),
-                registryMirrors: z
-                    .record(
-                        z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, "must be a registry host such as docker.io"),
-                        z
-                            .array(z.url({ message: "must be an https URL", protocol: /^https$/ }))
-                            .min(1, "must list at least one mirror URL"),
-                    )
-                    .describe("Registry host -> mirror URLs (containerd hosts.toml), e.g. docker.io: [https://mirror.example.com]."),
-            })
-            .describe("containerd (AL2023 nodeadm drop-in, config version 3)."),
-    })
-    .refine((s) => s.imageGcLowThresholdPercent < s.imageGcHighThresholdPercent, {
-        path: ["imageGcLowThresholdPercent"],
-        message: "must be lower than imageGcHighThresholdPercent",
-    })
-    .describe("containerd and kubelet settings of every node (system node group and Karpenter EC2NodeClasses).");
-export type NodeSettings = z.infer<typeof nodeSettingsSchema>;
 
 export const clusterSchema = z
     .strictObject({
@@ -149,14 +72,22 @@ export const clusterSchema = z
                     .literal(true, { message: "must be true: nodes reach the API server inside the VPC" })
                     .describe("The private API endpoint (always on)."),
                 publicAccess: z.boolean().describe("The public API endpoint."),
-                publicAccessCidrs: z.array(cidr()).describe("Networks allowed to reach the public endpoint (required when it is on)."),
+                publicAccessCidrs: z
+                    .array(cidr())
+                    .describe(
+                        "Networks allowed to reach the public endpoint: required when it is on, refused when it is off (they would open it unreviewed when publicAccess flips). Judged by the addresses they cover together, not their spelling: dev warns above a /8's worth, staging refuses above a /16's worth (stacks/schema/endpoint.ts, the same rule as the policy pack's eks-endpoint-not-public).",
+                    ),
             })
-            .describe("Where the Kubernetes API endpoint can be reached from."),
+            .describe(
+                "Where the Kubernetes API endpoint can be reached from. prod: private only (publicAccess true is refused, as the policy pack refuses it).",
+            ),
         accessEntries: z
             .array(
                 z
                     .strictObject({
-                        principalArn: iamPrincipalArn.describe("The IAM role or user ARN."),
+                        principalArn: iamPrincipalArn.describe(
+                            "The IAM role or user ARN, of the partition of aws:region (arn:aws-cn:... in China). STS session ARNs (assumed-role, federated-user), groups and root are refused; a session ARN's message names the role ARN to use. Unique across entries.",
+                        ),
                         accessPolicy: z
                             .enum(ACCESS_POLICY_NAMES, { message: `must be one of ${ACCESS_POLICY_NAMES.join(", ")}` })
                             .describe("cluster-admin, admin, edit or view (the EKS access policies)."),
@@ -200,9 +131,11 @@ export const clusterSchema = z
         systemNodeGroup: z
             .strictObject({
                 instanceTypes: z
-                    .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an instance type such as m7g.large"))
+                    .array(knownInstanceType)
                     .min(1, "must list at least one instance type")
-                    .describe("Instance types of the system nodes (all of the group's architecture)."),
+                    .describe(
+                        "Instance types of the system nodes: each one the instance-type catalogue lists (lib/catalog, with did-you-mean), of the group's architecture by the catalogue.",
+                    ),
                 architecture: z.enum(ARCHITECTURES, { message: "must be amd64 or arm64" }).describe("amd64 or arm64 (AL2023 AMI type)."),
                 capacityType: z.enum(["ON_DEMAND", "SPOT"], { message: "must be ON_DEMAND or SPOT" }).describe("ON_DEMAND or SPOT."),
                 minSize: z.number().int().min(1, "must be at least 1").describe("Fewest nodes."),
@@ -233,7 +166,8 @@ export const clusterSchema = z
             })
             .superRefine((g, ctx) => {
                 g.instanceTypes.forEach((type, i) => {
-                    if (isArm64InstanceType(type) !== (g.architecture === "arm64")) {
+                    const architecture = architectureOf(type);
+                    if (architecture !== undefined && architecture !== g.architecture) {
                         ctx.addIssue({
                             code: "custom",
                             path: ["instanceTypes", i],
@@ -296,23 +230,55 @@ export const clusterRules: readonly Rule<ClusterView>[] = [
     }),
     defineRule({
         needs: ["environment", "cluster.endpoint"],
-        summary: "a public endpoint lists its networks; in prod never 0.0.0.0/0",
-        reports: ["eks-platform:cluster.endpoint.publicAccessCidrs"],
+        summary:
+            "a public endpoint lists its networks and a private one lists none; prod: private only; the networks together cover at most a /16's worth in staging (a /8's worth in dev, warned): the policy pack's eks-endpoint-not-public, from one definition (stacks/schema/endpoint.ts)",
+        reports: ["eks-platform:cluster.endpoint.publicAccess", "eks-platform:cluster.endpoint.publicAccessCidrs"],
         check: ({ environment, cluster: c }) => {
             const p = problems();
-            if (c.endpoint.publicAccess && c.endpoint.publicAccessCidrs.length === 0)
+            const { publicAccess, publicAccessCidrs } = c.endpoint;
+            if (!publicAccess && publicAccessCidrs.length > 0)
+                p.add(
+                    cluster("endpoint", "publicAccessCidrs"),
+                    "must be empty while publicAccess is false: the networks have no effect on a private endpoint, and kept for later they would open it unreviewed the day publicAccess flips",
+                );
+            if (publicAccess && publicAccessCidrs.length === 0)
                 p.add(
                     cluster("endpoint", "publicAccessCidrs"),
                     "must list the networks allowed to reach the public endpoint (EKS opens it to 0.0.0.0/0 when empty)",
                 );
-            if (environment === "prod" && c.endpoint.publicAccess)
-                c.endpoint.publicAccessCidrs.forEach((cidr, i) => {
-                    if (cidr === "0.0.0.0/0")
-                        p.add(
-                            cluster("endpoint", "publicAccessCidrs", i),
-                            "must not open the public API endpoint to the whole internet in prod (CIS EKS 5.4.2): list your networks",
-                        );
-                });
+            const guardrail = ENDPOINT_GUARDRAILS[environment];
+            const report = guardrail.level === "mandatory" ? p.add : p.warn;
+            for (const finding of publicEndpointFindings(c.endpoint, guardrail)) {
+                if (finding.kind === "private-only")
+                    report(
+                        cluster("endpoint", "publicAccess"),
+                        `must be false in ${environment}: the API endpoint is private only there (CIS EKS 5.4.1/5.4.2; the policy pack's eks-endpoint-not-public refuses it too), reach it over VPN or Direct Connect`,
+                    );
+                else if (publicAccessCidrs.length > 0)
+                    report(
+                        cluster("endpoint", "publicAccessCidrs"),
+                        `must not open the public API endpoint this wide in ${environment}: together they cover ${describeCoverage(finding.covered)}, more than the ${describeLimit(finding.limit)} allowed there (stacks/schema/endpoint.ts): list your own networks`,
+                    );
+            }
+            return p.list;
+        },
+    }),
+    defineRule({
+        needs: ["cluster.accessEntries"],
+        summary: "each IAM principal has one access entry",
+        reports: ["eks-platform:cluster.accessEntries"],
+        check: ({ cluster: c }) => {
+            const p = problems();
+            const seen = new Map<string, number>();
+            c.accessEntries.forEach((entry, i) => {
+                const first = seen.get(entry.principalArn);
+                if (first !== undefined)
+                    p.add(
+                        cluster("accessEntries", i, "principalArn"),
+                        `must be unique: accessEntries[${first}] already names this principal, and EKS allows one access entry per principal`,
+                    );
+                else seen.set(entry.principalArn, i);
+            });
             return p.list;
         },
     }),
@@ -357,16 +323,6 @@ export const clusterRules: readonly Rule<ClusterView>[] = [
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
-const nodeSettings: z.input<typeof nodeSettingsSchema> = {
-    containerLogMaxSize: "50Mi",
-    containerLogMaxFiles: 5,
-    imageGcHighThresholdPercent: 85,
-    imageGcLowThresholdPercent: 75,
-    systemReserved: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "1Gi" },
-    kubeReserved: { cpu: "100m", memory: "512Mi", "ephemeral-storage": "1Gi" },
-    containerd: { maxConcurrentDownloads: 3, registryMirrors: {} },
-};
-
 // The add-on builds are not defaults here: they follow kubernetesVersion through the version table
 // (stacks/versions/table.ts, filled in by the section's prepare in stacks/sections.ts); a stack may pin one.
 const common = {
@@ -376,7 +332,7 @@ const common = {
     accessEntries: [],
     bootstrapClusterCreatorAdminPermissions: true as const,
     serviceCidr: "172.20.0.0/16",
-    nodeSettings,
+    nodeSettings: nodeSettingsDefaults,
 };
 
 export const clusterDefaults: Record<Environment, Partial<z.input<typeof clusterSchema>>> = {

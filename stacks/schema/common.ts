@@ -69,12 +69,9 @@ export const dnsLabel = z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS-1123 label: lowercase letters, digits and '-', 1-63 chars");
 
-export const iamPrincipalArn = z
-    .string()
-    .regex(
-        /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/,
-        "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admin",
-    );
+/** The shape of an availability-zone name; whether it is a zone of the stack's region is a region rule. */
+export const AZ_NAME_RULE =
+    "must be an availability zone name such as eu-west-1a (not a Local Zone such as us-west-2-lax-1a, not a zone ID such as euw1-az1: the cluster's subnets are in the region's availability zones)";
 
 /** Defaults give any part of a section: objects key by key (lists and scalars whole). */
 export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -1,8 +1,8 @@
 import { Address4 } from "ip-address";
 import { z } from "zod";
 import { blockSize, CidrPlanError, MAX_AZ_COUNT, planSubnets } from "../../lib/cidr";
-import { cidrWithPrefix, logRetentionDays, parseCidr, type Environment } from "./common";
-import { defineRule, problems, type Rule } from "./rule";
+import { AZ_NAME_RULE, cidrWithPrefix, logRetentionDays, parseCidr, type Environment } from "./common";
+import { defineRule, problems, writtenFields, type Rule, type Written } from "./rule";
 
 /** Ranges a secondary VPC CIDR for pods may come from: CG-NAT space and the RFC 1918 ranges. */
 export const SECONDARY_CIDR_RANGES = ["100.64.0.0/10", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
@@ -35,9 +35,11 @@ export const networkSchema = z
             .max(3, "must be 2 or 3")
             .describe("How many availability zones the subnets span (2 or 3)."),
         availabilityZones: z
-            .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an AZ name such as eu-west-1a"))
+            .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, AZ_NAME_RULE))
             .optional()
-            .describe("Explicit zone names; otherwise the first `azCount` zones the region reports."),
+            .describe(
+                "Explicit zone names; otherwise the first `azCount` zones the region reports. Exactly azCount zones of aws:region (by name: which letters exist only EC2 can say), each once; required when a NodePool names zones.",
+            ),
         publicSubnetPrefix: z
             .number()
             .int()
@@ -59,10 +61,10 @@ export const networkSchema = z
         flowLogs: z
             .strictObject({
                 enabled: z.boolean().describe("Send VPC flow logs to CloudWatch Logs."),
-                retentionDays: logRetentionDays.describe("Days the flow-log group keeps its events."),
+                retentionDays: logRetentionDays.describe("Days the flow-log group keeps its events (refused while enabled is false)."),
                 trafficType: z
                     .enum(["ALL", "ACCEPT", "REJECT"], { message: "must be ALL, ACCEPT or REJECT" })
-                    .describe("Which flows are logged."),
+                    .describe("Which flows are logged (refused while enabled is false)."),
             })
             .describe("VPC flow logs."),
         endpoints: z
@@ -80,7 +82,23 @@ export type NetworkConfig = z.infer<typeof networkSchema>;
 
 const at = (...path: (string | number)[]) => ["eks-platform:network", ...path];
 
-export const networkRules: readonly Rule<{ network: NetworkConfig }>[] = [
+export const networkRules: readonly Rule<{ network: NetworkConfig; written: Written }>[] = [
+    defineRule({
+        needs: ["network.flowLogs"],
+        summary: "flowLogs.retentionDays and trafficType only with flowLogs.enabled",
+        reports: ["eks-platform:network.flowLogs.retentionDays", "eks-platform:network.flowLogs.trafficType"],
+        check: ({ network: n, written }) => {
+            const p = problems();
+            if (n.flowLogs.enabled) return p.list;
+            for (const field of writtenFields(written, "eks-platform:network", "flowLogs"))
+                if (field !== "enabled")
+                    p.add(
+                        at("flowLogs", field),
+                        "has no effect while flowLogs.enabled is false: no flow log is created; remove it (kept for later it would take effect unreviewed)",
+                    );
+            return p.list;
+        },
+    }),
     defineRule({
         needs: ["network.availabilityZones", "network.azCount"],
         summary: "availabilityZones lists exactly azCount zones",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { addonVersion, chartVersion, logRetentionDays, quantity, type DeepPartial, type Environment } from "./common";
-import { defineRule, problems, type Rule } from "./rule";
+import { defineRule, problems, writtenFields, type Rule, type Written } from "./rule";
 
 export const LOG_DESTINATIONS = ["loki", "cloudwatch", "none"] as const;
 export type LogDestination = (typeof LOG_DESTINATIONS)[number];
@@ -56,7 +56,7 @@ export const observabilitySchema = z
                     .int()
                     .min(1, "must be between 1 and 3")
                     .max(3, "must be between 1 and 3")
-                    .describe("Alertmanager replicas."),
+                    .describe("Alertmanager replicas (refused while enabled is false)."),
             })
             .describe("Alertmanager."),
         grafana: z
@@ -89,13 +89,13 @@ export const observabilitySchema = z
                     .describe("Days logs are kept: Loki's compactor deletes them, the S3 lifecycle expires what is left a day later."),
                 requests: requests.describe("Loki's CPU and memory requests."),
             })
-            .describe("Loki (logs: loki)."),
+            .describe("Loki (logs: loki; any of these written under another destination is refused)."),
         fluentBit: z
             .strictObject({ chartVersion: chartVersion.describe("The fluent-bit chart version.") })
-            .describe("Fluent Bit, the log shipper."),
+            .describe("Fluent Bit, the log shipper (refused with logs: none)."),
         cloudwatch: z
             .strictObject({ retentionDays: logRetentionDays.describe("Days the container log group keeps events (logs: cloudwatch).") })
-            .describe("CloudWatch Logs."),
+            .describe("CloudWatch Logs (logs: cloudwatch; refused under another destination)."),
         containerInsights: z
             .strictObject({ enabled: z.boolean().describe("Install the add-on."), version: addonVersion.describe("Its version.") })
             .describe("The amazon-cloudwatch-observability EKS add-on (Container Insights, CloudWatch agent)."),
@@ -110,7 +110,7 @@ export const observabilitySchema = z
     .describe("Observability: metrics, dashboards, alerts, logs and the AWS-native add-ons.");
 
 const at = (...path: (string | number)[]) => ["eks-platform:observability", ...path];
-type View = { observability: z.infer<typeof observabilitySchema> };
+type View = { observability: z.infer<typeof observabilitySchema>; written: Written };
 
 export const observabilityRules: readonly Rule<View>[] = [
     defineRule({
@@ -146,6 +146,36 @@ export const observabilityRules: readonly Rule<View>[] = [
                     at("adot", "certManagerInstalled"),
                     "must be true to enable adot: the ADOT operator's admission webhooks need cert-manager, which this platform does not install (install it, then set this)",
                 );
+            return p.list;
+        },
+    }),
+    defineRule({
+        needs: ["observability.logs", "observability.alertmanager"],
+        summary:
+            "no setting that has no effect: loki.* unless logs is loki, cloudwatch.* unless logs is cloudwatch, fluentBit.* when logs is none, alertmanager.replicas while Alertmanager is off",
+        reports: [
+            "eks-platform:observability.loki",
+            "eks-platform:observability.cloudwatch",
+            "eks-platform:observability.fluentBit",
+            "eks-platform:observability.alertmanager.replicas",
+        ],
+        check: ({ observability: o, written }) => {
+            const p = problems();
+            // What the stack file wrote: the defaults fill every destination's settings whichever is chosen.
+            const fields = (part: string) => writtenFields(written, "eks-platform:observability", part);
+            const kept = "remove it: kept for a later switch it would take effect unreviewed";
+            const unless = (part: "loki" | "cloudwatch", destination: string) => {
+                if (o.logs !== part)
+                    for (const field of fields(part))
+                        p.add(at(part, field), `has no effect while logs is ${o.logs}: ${destination} gets no logs; ${kept}`);
+            };
+            unless("loki", "Loki is not installed and");
+            unless("cloudwatch", "the CloudWatch Logs group is not created and");
+            if (o.logs === "none")
+                for (const field of fields("fluentBit"))
+                    p.add(at("fluentBit", field), `has no effect while logs is none: Fluent Bit is not installed; ${kept}`);
+            if (!o.alertmanager.enabled && fields("alertmanager").includes("replicas"))
+                p.add(at("alertmanager", "replicas"), `has no effect while alertmanager.enabled is false; ${kept}`);
             return p.list;
         },
     }),

@@ -1,13 +1,22 @@
 // A config rule: a check that needs more than one value's schema (another field, another section, the environment).
 // Every rule names the values it reads; the loader runs each rule whose values parsed, whatever else failed, so one
 // mistake never hides another.
+import { valueAt } from "../input";
 import type { RuleProblem } from "../problems";
 import type { Environment } from "./common";
 
-/** The parsed values a rule can read: the environment and every section, by name (see stacks/sections.ts). */
+/**
+ * What the stack file itself wrote, by key (eks-platform:cni, ...), before any default: a rule that refuses a setting
+ * with no effect under another one judges what the user wrote, not the environment's defaults, which fill in every
+ * setting whether it applies or not.
+ */
+export type Written = Readonly<Record<string, unknown>>;
+
+/** The parsed values a rule can read: the environment, every section by name (see stacks/sections.ts), and what was written. */
 export interface RuleInput {
     environment: Environment;
     stack: string;
+    written: Written;
     [section: string]: unknown;
 }
 
@@ -39,4 +48,13 @@ export function problems(): {
         add: (pathParts, rule) => list.push({ pathParts, rule }),
         warn: (pathParts, rule) => list.push({ pathParts, rule, severity: "warning" }),
     };
+}
+
+/** Whether the stack file wrote a value at `path` under `key` (a default there does not count). */
+export const wrote = (written: Written, key: string, ...path: (string | number)[]): boolean => valueAt(written[key], path) !== undefined;
+
+/** The fields the stack file wrote under `key` at `path` (e.g. every written field of eks-platform:cni.calico). */
+export function writtenFields(written: Written, key: string, ...path: (string | number)[]): string[] {
+    const node = valueAt(written[key], path);
+    return typeof node === "object" && node !== null && !Array.isArray(node) ? Object.keys(node) : [];
 }

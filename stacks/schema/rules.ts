@@ -1,4 +1,7 @@
 // Rules that span sections: each names the values it reads and runs whenever they parsed (stacks/config.ts).
+// Rules that judge a setting against aws:region are in ./region-rules.
+import { instanceType, maxPodsFor } from "../../lib/catalog";
+import { ENI_LIMITS_SOURCE } from "./catalog";
 import { parseCidr } from "./common";
 import type { ClusterConfig } from "./cluster";
 import type { CniConfig } from "./cni";
@@ -31,26 +34,6 @@ export const crossSectionRules: readonly Rule<View>[] = [
                         `must not overlap eks-platform:network.${key} ${other}: Services and VPC addresses would collide`,
                     );
             }
-            return p.list;
-        },
-    }),
-    defineRule({
-        needs: ["karpenter.nodePools", "network.availabilityZones"],
-        summary: "a NodePool's zones are among the network's availabilityZones",
-        reports: ["eks-platform:karpenter.nodePools"],
-        check: ({ karpenter, network }) => {
-            const p = problems();
-            const zones = network.availabilityZones;
-            if (!zones) return p.list;
-            karpenter.nodePools.forEach((pool, i) =>
-                pool.zones?.forEach((zone, z) => {
-                    if (!zones.includes(zone))
-                        p.add(
-                            ["eks-platform:karpenter", "nodePools", i, "zones", z],
-                            `must be one of the network's availabilityZones (${zones.join(", ")})`,
-                        );
-                }),
-            );
             return p.list;
         },
     }),
@@ -133,6 +116,36 @@ export const crossSectionRules: readonly Rule<View>[] = [
                         path,
                         "contradicts eks-platform:cni.vpcCni.prefixDelegation, which exists to raise pod density: leave maxPods unset (110) or set it to at least 110",
                     );
+            }
+            return p.list;
+        },
+    }),
+    defineRule({
+        needs: ["cni.mode", "cni.vpcCni", "cluster.nodeSettings", "cluster.systemNodeGroup"],
+        summary:
+            "an explicit maxPods is no more than each system node group instance type's ENIs can address (the VPC CNI's limits table; x16 per slot with prefix delegation)",
+        reports: ["eks-platform:cluster.nodeSettings.maxPods"],
+        check: ({ cni, cluster }) => {
+            const p = problems();
+            const value = cluster.nodeSettings.maxPods;
+            // Calico's overlay addresses are not bound to ENIs; above 110 without prefix delegation the rule above reports.
+            if (value === undefined || cni.mode === "calico-cni" || (!cni.vpcCni.prefixDelegation && value > 110)) return p.list;
+            const options = {
+                prefixDelegation: cni.vpcCni.prefixDelegation,
+                customNetworking: cni.vpcCni.customNetworking,
+                maxPodsCap: Infinity,
+            };
+            for (const type of cluster.systemNodeGroup.instanceTypes) {
+                const limits = instanceType(type)?.networking;
+                if (!limits) continue;
+                const ceiling = maxPodsFor(limits, options, type);
+                if (value <= ceiling) continue;
+                const enis = limits.enis - (cni.vpcCni.customNetworking ? 1 : 0);
+                const perSlot = options.prefixDelegation ? " x 16 (a /28 prefix per slot)" : "";
+                p.add(
+                    ["eks-platform:cluster", "nodeSettings", "maxPods"],
+                    `must be at most ${ceiling} for system node group instance type ${type}: its ${enis} ENI${enis === 1 ? "" : "s"}${cni.vpcCni.customNetworking ? " (one fewer with custom networking)" : ""} x (${limits.ipv4PerEni} IPv4 addresses - 1)${perSlot} + 2 = ${ceiling} pods ${cni.vpcCni.prefixDelegation ? "with" : "without"} prefix delegation (the VPC CNI's limits, ${ENI_LIMITS_SOURCE}); pods past that never get an address`,
+                );
             }
             return p.list;
         },

@@ -1,15 +1,15 @@
 // The stack-wide keys: the region, the environment (which picks the defaults and the environment rules) and the
 // tags every AWS resource carries.
 import { z } from "zod";
+import { knownRegion } from "./catalog";
 import { ENVIRONMENTS } from "./common";
 
 /** Tag keys every stack sets in `eks-platform:tags`, on top of those the program adds. */
 export const REQUIRED_TAG_KEYS = ["Owner", "CostCenter"] as const;
 
-export const regionSchema = z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
-    .describe("The AWS region of every resource (the AWS provider's region).");
+export const regionSchema = knownRegion.describe(
+    "The AWS region of every resource (the AWS provider's region). Checked against the AWS SDK's region list (lib/catalog, @aws-sdk/core's partitions data) and refused when @pulumi/aws does not know it yet; its partition decides the partition of every ARN (access entries included).",
+);
 
 export const environmentSchema = z
     .enum(ENVIRONMENTS, { message: `must be one of ${ENVIRONMENTS.join(", ")}` })

@@ -344,9 +344,9 @@ describe("cluster config rules", () => {
         );
     });
 
-    it("rejects a public endpoint open to 0.0.0.0/0 in prod", () => {
-        expect(clusterError("prod", { endpoint: { publicAccess: true, publicAccessCidrs: ["10.0.0.0/8", "0.0.0.0/0"] } })).toContain(
-            'eks-platform:cluster.endpoint.publicAccessCidrs[1]: must not open the public API endpoint to the whole internet in prod (CIS EKS 5.4.2): list your networks (got "0.0.0.0/0")',
+    it("rejects a public endpoint in prod, however narrow its networks (as the policy pack does)", () => {
+        expect(clusterError("prod", { endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } })).toMatch(
+            /eks-platform:cluster\.endpoint\.publicAccess: must be false in prod: the API endpoint is private only there .*\(got true\)/,
         );
     });
 

@@ -8,6 +8,7 @@ import {
     nodeadmUserData,
     nodeUserData,
     NODECONFIG_CONTENT_TYPE,
+    RUNC_RUNTIME_TABLE,
 } from "../../components/lib/nodeadm";
 import { platformConfigFor } from "../../plan";
 
@@ -55,6 +56,9 @@ describe("buildNodeConfig", () => {
         expect(config.kind).toBe("NodeConfig");
         expect(config.spec).not.toHaveProperty("cluster");
         expect(config.spec.kubelet?.config).toEqual({
+            cgroupDriver: "systemd",
+            failSwapOn: true,
+            memorySwap: { swapBehavior: "NoSwap" },
             containerLogMaxSize: "50Mi",
             containerLogMaxFiles: 5,
             imageGCHighThresholdPercent: 85,
@@ -75,11 +79,71 @@ describe("buildNodeConfig", () => {
 
     it("writes a containerd 2.x (config version 3) drop-in with downloads on the transfer service", () => {
         const toml = containerdConfigToml({ maxConcurrentDownloads: 7, registryMirrors: {} });
-        expect(toml).toBe("version = 3\n\n[plugins.'io.containerd.transfer.v1.local']\nmax_concurrent_downloads = 7\n");
+        expect(toml).toBe(
+            "version = 3\n\n[plugins.'io.containerd.transfer.v1.local']\nmax_concurrent_downloads = 7\n\n" +
+                "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]\nruntime_type = \"io.containerd.runc.v2\"\n\n" +
+                "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\nSystemdCgroup = true\n",
+        );
         expect(toml).not.toContain("io.containerd.grpc.v1.cri");
         expect(containerdConfigToml({ maxConcurrentDownloads: 3, registryMirrors: { "docker.io": ["https://m.example.com"] } })).toContain(
             'config_path = "/etc/containerd/certs.d"',
         );
+    });
+});
+
+/** The TOML tables of a drop-in and their keys, by a strict reader of the subset the drop-in uses (tables, key = value). */
+function tomlTables(toml: string): Map<string, Record<string, string>> {
+    const tables = new Map<string, Record<string, string>>([["", {}]]);
+    let current = "";
+    for (const line of toml.split("\n")) {
+        if (line === "") continue;
+        const table = /^\[([^[\]]+)\]$/.exec(line);
+        if (table) {
+            current = table[1] as string;
+            if (tables.has(current)) throw new Error(`table ${current} defined twice`);
+            tables.set(current, {});
+            continue;
+        }
+        const pair = /^([A-Za-z_]+) = (.+)$/.exec(line);
+        if (!pair) throw new Error(`not a TOML line this reader knows: ${JSON.stringify(line)}`);
+        (tables.get(current) as Record<string, string>)[pair[1] as string] = pair[2] as string;
+    }
+    return tables;
+}
+
+describe("the container-runtime settings every node runs with (the workshop's daemon.json, on AL2023)", () => {
+    const prod = platformConfigFor("prod").cluster.nodeSettings;
+
+    it.each([
+        ["dev", settings],
+        ["prod", prod],
+    ])("%s: the kubelet runs the systemd cgroup driver, refuses swap, gives pods none, and rotates logs by size", (_stack, s) => {
+        const kubelet = buildNodeConfig(s, {}).spec.kubelet?.config ?? {};
+        expect(kubelet).toMatchObject({ cgroupDriver: "systemd", failSwapOn: true, memorySwap: { swapBehavior: "NoSwap" } });
+        expect(kubelet.containerLogMaxSize).toMatch(/^\d+(Mi|Gi)$/);
+        expect(kubelet.containerLogMaxFiles).toBeGreaterThanOrEqual(2);
+    });
+
+    it("containerd's runc runtime uses systemd cgroups in the config-version-3 table nodeadm's template uses", () => {
+        const tables = tomlTables(containerdConfigToml(settings.containerd));
+        expect(tables.get("")).toEqual({ version: "3" });
+        expect(tables.get(`${RUNC_RUNTIME_TABLE}.options`)).toEqual({ SystemdCgroup: "true" });
+        expect(tables.get(RUNC_RUNTIME_TABLE)).toEqual({ runtime_type: '"io.containerd.runc.v2"' });
+        // nodeadm takes a drop-in for config version 3 only when it names io.containerd.cri.v1.runtime or .images
+        // (Version3configInNodeConfig at v20260714); otherwise it merges it into its version-2 template and migrates.
+        const variants: Record<string, string[]>[] = [{}, { "docker.io": ["https://m.example.com"] }];
+        for (const mirrors of variants) {
+            const toml = containerdConfigToml({ maxConcurrentDownloads: 3, registryMirrors: mirrors });
+            expect(toml.includes("io.containerd.cri.v1.runtime") || toml.includes("io.containerd.cri.v1.images")).toBe(true);
+        }
+        for (const name of tables.keys()) expect(name).not.toContain("io.containerd.grpc.v1.cri");
+    });
+
+    it("every node gets them: the user data of the system group and of each EC2NodeClass carries the same NodeConfig kubelet settings", () => {
+        const part = parseMultipart(nodeUserData(prod, { maxPods: 110 })).parts[0] as MimePart;
+        const parsed = parseYaml(part.body) as ReturnType<typeof buildNodeConfig>;
+        expect(parsed.spec.kubelet?.config).toMatchObject({ cgroupDriver: "systemd", failSwapOn: true });
+        expect(parsed.spec.containerd?.config).toContain("SystemdCgroup = true");
     });
 });
 

@@ -202,14 +202,15 @@ describe("bad input: one clear problem per mistake, naming the key path, the val
         expectProblem(found, "eks-platform:karpenter.nodePools[0].instanceFamilies[1]", /instance family/, '"q9x"');
     });
 
-    it("rejects a public endpoint open to 0.0.0.0/0 in prod", () => {
+    it("rejects any public endpoint in prod, 0.0.0.0/0 or not", () => {
         const found = prod({
             "eks-platform:cluster": { endpoint: { publicAccess: true, publicAccessCidrs: ["10.0.0.0/8", "0.0.0.0/0"] } },
         });
-        expectProblem(found, "eks-platform:cluster.endpoint.publicAccessCidrs[1]", /whole internet in prod/, '"0.0.0.0/0"');
+        expect(found.map((p) => p.path)).toEqual(["eks-platform:cluster.endpoint.publicAccess"]);
+        expectProblem(found, "eks-platform:cluster.endpoint.publicAccess", /must be false in prod/, "true");
     });
 
-    it("allows 0.0.0.0/0 outside prod only when asked for explicitly", () => {
+    it("allows 0.0.0.0/0 in dev only when asked for explicitly, with a warning", () => {
         expect(dev({ "eks-platform:cluster": { endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } } })).toEqual([]);
         expectProblem(
             dev({ "eks-platform:cluster": { endpoint: { publicAccess: true, publicAccessCidrs: [] } } }),

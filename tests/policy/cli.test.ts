@@ -1,12 +1,15 @@
 // `npm run policy -- --plan FILE` over saved plans, as conftest over a saved Terraform plan: the shipped prod plan
 // passes, hand-edited copies of it (an open endpoint, an unencrypted volume, a pool without limits) fail with
-// --strict; and `npm run plan --strict` on a deliberately bad stack file trips the rules it should.
+// --strict; `npm run plan` on a deliberately bad stack file fails on a mandatory violation; and the tools' own
+// errors (an unknown stack, a missing file) are one line.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CliError } from "../../scripts/lib/errors";
+import { main as planMain } from "../../scripts/plan";
 import { main as policyMain } from "../../scripts/policy";
 import { runMain } from "../helpers/capture";
 import { sharedPlan } from "../helpers/shared-plan";
@@ -119,25 +122,107 @@ describe("npm run policy -- --plan FILE", () => {
     }, 60_000);
 });
 
-describe("npm run plan --strict on a deliberately bad stack file", () => {
-    it("trips the endpoint rule (mandatory in staging) and the AMI pin rule (advisory in staging)", () => {
-        // What the config schema lets through in staging but the pack does not: a public endpoint open to the
-        // world, and a floating AMI alias.
-        const doc = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.staging.yaml"), "utf8")) as {
-            config: Record<string, Record<string, unknown>>;
-        };
-        const cluster = doc.config["eks-platform:cluster"] as { endpoint: { publicAccessCidrs: string[] } };
-        cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"];
-        (doc.config["eks-platform:karpenter"] as { amiAlias: string }).amiAlias = "al2023@latest";
-        const file = path.join(tmp, "Pulumi.bad.yaml");
-        fs.writeFileSync(file, toYaml(doc));
+/** The staging stack file with `edit` applied, written to a temporary file. */
+function stagingFile(name: string, edit: (config: Record<string, Record<string, unknown>>) => void): string {
+    const doc = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.staging.yaml"), "utf8")) as {
+        config: Record<string, Record<string, unknown>>;
+    };
+    edit(doc.config);
+    const file = path.join(tmp, `Pulumi.${name}.yaml`);
+    fs.writeFileSync(file, toYaml(doc));
+    return file;
+}
 
-        const out = runPlan("--stack", "staging", "--config-file", file, "--quiet", "--strict", "--policy");
+describe("npm run plan on a deliberately bad stack file", () => {
+    it("fails on a mandatory violation (as pulumi preview does) and prints advisory ones", () => {
+        // What the config contract lets through but the pack judges: nodes that never expire (mandatory in staging)
+        // and a floating AMI alias (advisory in staging).
+        const file = stagingFile("bad", (config) => {
+            const karpenter = config["eks-platform:karpenter"] as { amiAlias?: string; nodePools: Record<string, unknown>[] };
+            karpenter.amiAlias = "al2023@latest";
+            (karpenter.nodePools[0] as Record<string, unknown>).expireAfter = "Never";
+        });
+        const out = runPlan("--stack", "staging", "--config-file", file);
         expect(out.status).toBe(1);
         expect(out.stdout).toMatch(/policy eks-platform\/staging \(staging\): 1 mandatory/);
-        const full = runPlan("--stack", "staging", "--config-file", file);
-        expect(violationLines(full.stdout, "eks-endpoint-not-public")[0]).toMatch(/^mandatory .*0\.0\.0\.0\/0/);
-        expect(violationLines(full.stdout, "karpenter-ami-pinned")[0]).toMatch(/^advisory .*al2023@latest/);
-        expect(full.status).toBe(0);
+        expect(violationLines(out.stdout, "karpenter-nodepool-expiry")[0]).toMatch(/^mandatory .*"Never"/);
+        expect(violationLines(out.stdout, "karpenter-ami-pinned")[0]).toMatch(/^advisory .*al2023@latest/);
+        // --policy=false skips the pack, and with it the mandatory violation.
+        expect(runPlan("--stack", "staging", "--config-file", file, "--quiet", "--policy=false").status).toBe(0);
     }, 120_000);
+
+    it("passes with advisory violations only", () => {
+        const file = stagingFile("advisory", (config) => {
+            (config["eks-platform:karpenter"] as { amiAlias?: string }).amiAlias = "al2023@latest";
+        });
+        const out = runPlan("--stack", "staging", "--config-file", file, "--quiet");
+        expect(out.stdout).toMatch(/policy eks-platform\/staging \(staging\): 0 mandatory/);
+        expect(out.status).toBe(0);
+    }, 120_000);
+
+    it("refuses in the config what the pack refuses: an endpoint open to 0.0.0.0/0 in staging never reaches the pack", () => {
+        const file = stagingFile("open", (config) => {
+            (config["eks-platform:cluster"] as { endpoint: { publicAccessCidrs: string[] } }).endpoint.publicAccessCidrs = [
+                "0.0.0.0/1",
+                "128.0.0.0/1",
+            ];
+        });
+        const out = runPlan("--stack", "staging", "--config-file", file, "--quiet");
+        expect(out.status).toBe(1);
+        expect(out.stderr).toMatch(
+            /eks-platform:cluster\.endpoint\.publicAccessCidrs: must not open the public API endpoint this wide in staging/,
+        );
+        expect(out.stdout).toBe("");
+    }, 120_000);
+});
+
+describe("the tools' one-line errors", () => {
+    it.each([
+        [["--stack", "qa"], /^error: unknown stack qa: stacks\/ holds dev, prod, staging\n$/],
+        [["--stack", "dev", "--diff", "/nonexistent/base.json"], /^error: --diff base \/nonexistent\/base\.json: no such file\n$/],
+    ])("npm run plan %j: one line on stderr (no stack trace), exit 2, before the program runs", (args, line) => {
+        const out = runPlan(...args);
+        expect(out.stderr).toMatch(line);
+        expect(out.stdout).toBe("");
+        expect(out.status).toBe(2);
+    });
+
+    it.each([
+        [["--stack", "dev", "--config-file", "/nonexistent/Pulumi.dev.yaml"], "--config-file /nonexistent/Pulumi.dev.yaml: no such file"],
+        [["--stack", "dev", "--config-file", os.tmpdir()], `--config-file ${os.tmpdir()}: is a directory, not a file`],
+        [["--stack", "dev", "--frobnicate"], "unknown option --frobnicate"],
+        [["--stack", "dev", "--json"], "--json needs a value"],
+        [["--stack", "dev", "--json", "/nonexistent/dir/plan.json", "--quiet", "--policy=false"], null],
+    ])(
+        "npm run plan %j throws the CliError scripts/run.mjs prints as one line",
+        async (args, message) => {
+            const error = await planMain(args).then(
+                () => undefined,
+                (err: unknown) => err,
+            );
+            expect(error).toBeInstanceOf(CliError);
+            if (message) expect((error as CliError).message).toBe(message);
+            else
+                expect((error as CliError).message).toBe("--json /nonexistent/dir/plan.json: cannot write (no directory /nonexistent/dir)");
+        },
+        60_000,
+    );
+
+    it("npm run plan --diff with a file that is not a plan", async () => {
+        const file = path.join(tmp, "garbled.json");
+        fs.writeFileSync(file, "{ not json");
+        await expect(planMain(["--stack", "dev", "--diff", file])).rejects.toThrow(/^--diff base .*garbled\.json: not JSON \(.*\)$/);
+        fs.writeFileSync(file, "{}");
+        await expect(planMain(["--stack", "dev", "--diff", file])).rejects.toThrow(/: not a plan \(no resources array\)/);
+    });
+
+    it("npm run policy with a missing plan, an unknown stack or an unknown environment", async () => {
+        await expect(runPolicy("--plan", "/nonexistent/plan.json")).rejects.toThrow(
+            new CliError("--plan /nonexistent/plan.json: no such file"),
+        );
+        const file = path.join(tmp, "for-unknown-stack.json");
+        fs.writeFileSync(file, JSON.stringify(prod));
+        await expect(runPolicy("--plan", file, "--stack", "qa")).rejects.toThrow(/^no stack file for stack qa .*pass --env$/);
+        await expect(runPolicy("--plan", file, "--env", "qa")).rejects.toThrow(new CliError("--env qa: not one of dev, staging, prod"));
+    });
 });

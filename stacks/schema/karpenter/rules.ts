@@ -1,5 +1,6 @@
 // Rules over the Karpenter section that need more than one value: unique names, references between pools and
 // classes, labels and tags Karpenter reserves, the spot overflow split, and what prod requires.
+import { typesOfFamily } from "../../../lib/catalog";
 import type { Environment } from "../common";
 import { defineRule, problems, type Rule } from "../rule";
 import { DEFAULT_OVERFLOW_WEIGHT, effectiveNodePools } from "./pools";
@@ -132,6 +133,36 @@ export const karpenterRules: readonly Rule<View>[] = [
                     );
                 derivedNames.add(pool.name);
             }
+            return p.list;
+        },
+    }),
+    defineRule({
+        needs: ["karpenter.nodePools"],
+        summary:
+            "each of a NodePool's instanceFamilies matches its architectures, instanceCategories and minGeneration (by the instance-type catalogue), or Karpenter could never launch it",
+        reports: ["eks-platform:karpenter.nodePools"],
+        check: ({ karpenter }) => {
+            const p = problems();
+            karpenter.nodePools.forEach((pool, i) =>
+                pool.instanceFamilies?.forEach((family, f) => {
+                    const sample = typesOfFamily(family)[0];
+                    if (!sample) return; // not in the catalogue: its schema reports it
+                    const clash: string[] = [];
+                    if (!pool.architectures.includes(sample.architecture))
+                        clash.push(`it is ${sample.architecture} and the pool's architectures are ${pool.architectures.join(", ")}`);
+                    if (pool.instanceCategories && !(pool.instanceCategories as readonly string[]).includes(sample.series))
+                        clash.push(
+                            `its category is ${sample.series} and the pool's instanceCategories are ${pool.instanceCategories.join(", ")}`,
+                        );
+                    if (pool.minGeneration !== undefined && sample.generation !== undefined && sample.generation < pool.minGeneration)
+                        clash.push(`it is generation ${sample.generation} and the pool's minGeneration is ${pool.minGeneration}`);
+                    if (clash.length > 0)
+                        p.add(
+                            at("nodePools", i, "instanceFamilies", f),
+                            `can never be launched by this pool: ${clash.join("; ")} (Karpenter requires all of them at once; presets set instanceCategories and minGeneration, override them)`,
+                        );
+                }),
+            );
             return p.list;
         },
     }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { chartVersion, dnsLabel, labelKey, labelValue, quantity, type Environment } from "../common";
+import { knownInstanceFamily } from "../catalog";
+import { AZ_NAME_RULE, chartVersion, dnsLabel, labelKey, labelValue, quantity, type Environment } from "../common";
 
 // "reserved" (capacity reservations) is left out: it needs capacityReservationSelectorTerms, which no EC2NodeClass here sets.
 export const CAPACITY_TYPES = ["spot", "on-demand"] as const;
@@ -35,17 +36,8 @@ export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as 
 const karpenterDuration = (example: string) =>
     z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, `must be a duration in whole s, m or h such as ${example}, or Never`);
 
-/** An EC2 instance family such as m7g, c7i-flex or r6id, whose category Karpenter knows. */
-export const instanceFamily = z.string().superRefine((v, ctx) => {
-    const m = /^([a-z]+?)(\d+)([a-z]*)(-flex)?$/.exec(v);
-    const category = m?.[1];
-    if (!m || !category || !(INSTANCE_CATEGORIES as readonly string[]).includes(category)) {
-        ctx.addIssue({
-            code: "custom",
-            message: `must be an EC2 instance family such as m7g or c7i whose category is one of ${INSTANCE_CATEGORIES.join(", ")}`,
-        });
-    }
-});
+/** An EC2 instance family such as m7g, c7i-flex or r6id: one the instance-type catalogue lists (lib/catalog). */
+export const instanceFamily = knownInstanceFamily;
 export const instanceSize = z
     .string()
     .regex(/^(nano|micro|small|medium|large|metal|\d*xlarge|metal-\d+xl)$/, "must be an instance size such as large, 2xlarge or metal");
@@ -91,8 +83,16 @@ export const nodePoolSchema = z
             .array(enumOf(INSTANCE_CATEGORIES))
             .optional()
             .describe("karpenter.k8s.aws/instance-category values (c, m, r, ...)."),
-        instanceFamilies: z.array(instanceFamily).optional().describe("Only these instance families (m7g, c7i, ...)."),
-        excludeInstanceFamilies: z.array(instanceFamily).optional().describe("Never these instance families."),
+        instanceFamilies: z
+            .array(instanceFamily)
+            .optional()
+            .describe(
+                "Only these instance families (m7g, c7i, ...): each one the instance-type catalogue lists (with did-you-mean), and each able to match the pool's architectures, instanceCategories and minGeneration (Karpenter ANDs the requirements).",
+            ),
+        excludeInstanceFamilies: z
+            .array(instanceFamily)
+            .optional()
+            .describe("Never these instance families: each one the instance-type catalogue lists (with did-you-mean)."),
         instanceSizes: z.array(instanceSize).optional().describe("Only these sizes (large, 2xlarge, ...)."),
         excludeInstanceSizes: z.array(instanceSize).optional().describe("Never these sizes."),
         minGeneration: z
@@ -103,9 +103,11 @@ export const nodePoolSchema = z
             .optional()
             .describe("Only instance generations greater than or equal to this (karpenter.k8s.aws/instance-generation)."),
         zones: z
-            .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an AZ name such as eu-west-1a"))
+            .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, AZ_NAME_RULE))
             .optional()
-            .describe("Only these zones (of the network's)."),
+            .describe(
+                "Only these zones: availability zones of aws:region, among eks-platform:network.availabilityZones (which must then be set).",
+            ),
         taints: z
             .array(
                 z
@@ -166,18 +168,44 @@ export const nodePoolSchema = z
     .describe("A Karpenter NodePool.");
 export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
 
+/** The AMI families Karpenter's aliases name (EC2NodeClass amiSelectorTerms alias: <family>@<version>). */
+const OTHER_ALIAS_FAMILIES: Readonly<Record<string, string>> = {
+    bottlerocket:
+        "Bottlerocket is not supported: every node gets nodeadm user data (AL2023's NodeConfig, components/lib/nodeadm.ts), which Bottlerocket ignores (it reads TOML settings), and the version table pins AL2023 AMI releases only",
+    al2: "AL2 is not supported: EKS published no AL2 AMI for Kubernetes 1.33 or later and stopped publishing AL2 AMIs on 2025-11-26 (awslabs/amazon-eks-ami#2545), and nodes get nodeadm (AL2023) user data",
+    windows2019: "Windows nodes are not supported: nodes get nodeadm (AL2023) user data",
+    windows2022: "Windows nodes are not supported: nodes get nodeadm (AL2023) user data",
+    windows2025: "Windows nodes are not supported: nodes get nodeadm (AL2023) user data",
+};
+
+/**
+ * An EC2NodeClass AMI alias: AL2023 only, because the user data every node gets is nodeadm's NodeConfig. Bottlerocket
+ * (TOML settings) would need its own user data, its own container-runtime settings and its own pinned releases in
+ * the version table; refused with that reason rather than accepted and booted with user data it ignores.
+ */
 export const amiAlias = z
     .string()
-    .regex(
-        /^(al2023|bottlerocket)@(latest|v\d{8}|v\d+\.\d+\.\d+)$/,
-        "must be an AMI alias such as al2023@v20251120 (or al2023@latest outside prod)",
-    )
-    .describe("An EC2NodeClass AMI alias (al2023@vYYYYMMDD).");
+    .superRefine((alias, ctx) => {
+        const family = alias.split("@")[0] ?? "";
+        const other = OTHER_ALIAS_FAMILIES[family];
+        if (other && alias.includes("@"))
+            ctx.addIssue({
+                code: "custom",
+                message: `${other}: use al2023@vYYYYMMDD (the version table's release for the cluster's minor by default)`,
+            });
+        else if (!/^al2023@(latest|v\d{8})$/.test(alias))
+            ctx.addIssue({ code: "custom", message: "must be an AMI alias such as al2023@v20251120 (or al2023@latest outside prod)" });
+    })
+    .describe(
+        "An EC2NodeClass AMI alias: al2023@vYYYYMMDD (al2023@latest outside prod); other families (bottlerocket, al2, windows) are refused.",
+    );
 
 export const nodeClassSchema = z
     .strictObject({
         name: dnsLabel.describe("The EC2NodeClass's name."),
-        amiAlias: amiAlias.optional().describe("The AMI alias; overrides karpenter.amiAlias. Not with amiSelector."),
+        amiAlias: amiAlias
+            .optional()
+            .describe("The AMI alias (al2023@vYYYYMMDD; other families refused); overrides karpenter.amiAlias. Not with amiSelector."),
         amiSelector: z
             .strictObject({
                 id: z
@@ -249,7 +277,9 @@ export const karpenterSchema = z
             .min(1, "must be between 1 and 5")
             .max(5, "must be between 1 and 5")
             .describe("Controller replicas (leader-elected)."),
-        amiAlias: amiAlias.describe("The default AMI alias of every EC2NodeClass, pinned per stack (al2023@vYYYYMMDD)."),
+        amiAlias: amiAlias.describe(
+            "The default AMI alias of every EC2NodeClass, pinned per stack (al2023@vYYYYMMDD; @latest refused in prod; bottlerocket@, al2@ and windows*@ refused: nodes get nodeadm user data).",
+        ),
         nodeClasses: z.array(nodeClassSchema).min(1, "must declare at least one EC2NodeClass").describe("EC2NodeClasses."),
         nodePools: z
             .array(nodePoolSchema)

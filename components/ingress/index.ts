@@ -10,7 +10,7 @@ import type { PlatformContext } from "../lib/context";
 import { platformRelease } from "../lib/helm";
 import { podIdentityRole } from "../lib/iam";
 import { loadBalancerControllerPolicy } from "./iam";
-import type { NamespaceTraffic } from "../lib/contracts";
+import type { MetricsEndpoint, NamespaceTraffic } from "../lib/contracts";
 import {
     ingressClassObject,
     ingressClassParamsObject,
@@ -19,6 +19,7 @@ import {
     LBC_REPOSITORY,
     LBC_SERVICE_ACCOUNT,
     LBC_WEBHOOK_PORT,
+    loadBalancerControllerMetrics,
     loadBalancerControllerValues,
     NGINX_CHART,
     NGINX_NAMESPACE,
@@ -42,6 +43,8 @@ export interface IngressArgs {
     vpcCidr: string;
     /** Namespaces Prometheus scrapes from (baseline policy of ingress-nginx); every namespace when absent. */
     metricsScrapers?: string[];
+    /** Namespaces whose Services platform releases create in parallel with the controller: its Service webhook skips them. */
+    platformServiceNamespaces?: readonly string[];
 }
 
 export class Ingress extends pulumi.ComponentResource {
@@ -54,6 +57,8 @@ export class Ingress extends pulumi.ComponentResource {
     readonly nginxNamespace?: kubernetes.core.v1.Namespace;
     /** Traffic of the namespaces this component creates, for the baseline policies (index.ts passes it on). */
     readonly namespaceTraffic: NamespaceTraffic[] = [];
+    /** Where the controller's metrics are (its pods), for the Observability component's scrape config. */
+    readonly controllerMetrics: MetricsEndpoint;
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:ingress:Ingress", name, {}, opts);
@@ -92,6 +97,16 @@ export class Ingress extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const controllerValues = loadBalancerControllerValues<pulumi.Input<string>>({
+            clusterName: ctx.cluster.clusterName,
+            region: ctx.region,
+            vpcId: args.vpcId,
+            config,
+            podsRoutableFromVpc: args.podsRoutableFromVpc,
+            system: ctx.system,
+            platformServiceNamespaces: args.platformServiceNamespaces,
+        });
+        this.controllerMetrics = loadBalancerControllerMetrics(controllerValues);
         this.controllerRelease = platformRelease(
             `${name}-lbc`,
             ctx,
@@ -100,14 +115,7 @@ export class Ingress extends pulumi.ComponentResource {
                 source: { chart: LBC_CHART, repo: LBC_REPOSITORY },
                 version: config.loadBalancerController.chartVersion,
                 namespace: LBC_NAMESPACE,
-                values: loadBalancerControllerValues<pulumi.Input<string>>({
-                    clusterName: ctx.cluster.clusterName,
-                    region: ctx.region,
-                    vpcId: args.vpcId,
-                    config,
-                    podsRoutableFromVpc: args.podsRoutableFromVpc,
-                    system: ctx.system,
-                }),
+                values: controllerValues,
                 timeout: 600,
                 // Credentials before the pods start (the association), the webhook reachable.
                 dependsOn: [association, webhookRule],
@@ -159,6 +167,7 @@ export class Ingress extends pulumi.ComponentResource {
                 namespace: NGINX_NAMESPACE,
                 withinNamespace: false,
                 kubeApi: true,
+                podIdentity: false,
                 ingress: [
                     // NLB (ip targets keep client addresses; any source may reach 80/443 through it).
                     { name: "http", cidrs: ["0.0.0.0/0"], ports: [{ port: 80 }, { port: 443 }] },

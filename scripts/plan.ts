@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import { ConfigError } from "../stacks/config";
 import { checkPlan } from "../policy/cli";
 import { planStack, platformConfigFor, type PlanResult } from "../plan";
-import { diffPlans, formatDiff, formatTree } from "../plan";
+import { checkPlacement, diffPlans, formatDiff, formatPlacement, formatTree, placementSeverity } from "../plan";
 import { parseArgs } from "./lib/args";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.json] [--config-file FILE] [--quiet] [--strict] [--policy=false]
@@ -16,12 +16,13 @@ const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.
   --quiet              print only the summary line
   --timings            print where the time went (module loading, the program, serialisation) as JSON
   --policy=false       skip the offline policy run (on by default: policy/config/<env>.json levels)
-  --strict             exit 1 when the policy pack finds a mandatory violation`;
+  --strict             exit 1 when the policy pack finds a mandatory violation
+  --placement=false    skip the placement check (on by default; its findings are errors in prod: exit 1)`;
 
 export async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv, {
         strings: ["stack", "json", "diff", "config-file"],
-        booleans: ["quiet", "help", "timings", "policy", "strict"],
+        booleans: ["quiet", "help", "timings", "policy", "strict", "placement"],
     });
     if (args.help) {
         console.log(USAGE);
@@ -61,10 +62,25 @@ export async function main(argv: string[]): Promise<number> {
     console.log(
         `plan ${plan.project}/${plan.stack}: ${plan.resources.length} resources in ${ms.toFixed(0)} ms${args.json ? `, written to ${args.json}` : ""}`,
     );
-    if (args.policy === false) return 0;
-    // The policy pack over the planned resources, at the stack's environment's enforcement levels.
     const environment = platformConfigFor({ stack, file: args["config-file"] }).environment;
+    let exitCode = 0;
+    if (args.placement !== false) {
+        // Where every workload can run, from the recorded values and node groups: errors in prod, warnings elsewhere.
+        const placement = checkPlacement(plan);
+        const report = formatPlacement(placement, { stack: `${plan.project}/${plan.stack}`, environment, details: !args.quiet });
+        console.log(
+            args.quiet
+                ? report
+                      .split("\n")
+                      .filter((l) => l.includes("[error]") || l.startsWith("placement "))
+                      .join("\n")
+                : report,
+        );
+        if (placement.findings.length > 0 && placementSeverity(environment) === "error") exitCode = 1;
+    }
+    if (args.policy === false) return exitCode;
+    // The policy pack over the planned resources, at the stack's environment's enforcement levels.
     const policy = await checkPlan(plan, { environment, strict: args.strict });
     console.log(args.quiet ? (policy.report.split("\n").pop() ?? "") : policy.report);
-    return policy.exitCode;
+    return Math.max(exitCode, policy.exitCode);
 }

@@ -27,8 +27,8 @@ export default tseslint.config(
         },
     },
     {
-        // The program never imports tests, tools or the offline plan.
-        files: ["index.ts", "components/**/*.ts"],
+        // The programs (the platform and the bootstrap project) never import tests, tools or the offline plan.
+        files: ["index.ts", "components/**/*.ts", "bootstrap/**/*.ts"],
         rules: {
             "no-restricted-imports": forbid(
                 ["**/tests/**", "**/scripts/**", "**/plan", "**/plan/**"],

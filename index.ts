@@ -22,6 +22,7 @@ function loadConfig() {
 }
 
 const config = loadConfig();
+for (const w of config.warnings) void pulumi.log.warn(`${w.path}: ${w.rule} (got ${w.value})`);
 
 /** The one AWS provider: region from config, the stack's tags on every resource that takes tags. */
 const awsProvider = new aws.Provider("aws", {
@@ -81,6 +82,7 @@ const ingress = new Ingress(
         config: config.ingress,
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
+        subnetCidrs: network.plan,
         // Nodes share the cluster security group (no separate node security group).
         nodeSecurityGroupId: cluster.clusterSecurityGroupId,
         podsRoutableFromVpc: cni.podsRoutableFromVpc,
@@ -101,8 +103,8 @@ const observability = new Observability(
         config: config.observability,
         // Each controller's metrics endpoint, as its own component declares it from its chart values.
         scrapeTargets: { karpenter: karpenter.metrics, loadBalancerController: ingress.controllerMetrics },
-        ingressClassName: config.ingress.ingressClass.name,
-        ingressController: ingress.controllerRelease,
+        // Grafana's HTTPRoute (grafana.ingressHost) attaches to the internal Gateway.
+        grafanaGateway: ingress.gatewayAttachments.internal,
         vpcCidr: network.vpcCidr,
     },
     providers,
@@ -137,6 +139,23 @@ export const privateSubnetIds = network.privateSubnetIds;
 export const podSubnetIds = network.podSubnets.map((s) => s.subnetId);
 export const cniMode = cni.mode;
 export const ingressClassName = ingress.ingressClassName;
+export const gatewayClassNames = ingress.gatewayClassNames;
+/**
+ * The shared Gateways teams attach HTTPRoutes to: the parentRef, the label a namespace needs, and the addresses the
+ * load balancer connects to the pods from (for the teams' own NetworkPolicies).
+ */
+export const sharedGateways = Object.fromEntries(
+    Object.entries(ingress.gatewayAttachments).map(([key, g]) => [
+        key,
+        {
+            namespace: g.namespace,
+            name: g.name,
+            sectionName: g.sectionName,
+            namespaceLabel: g.namespaceLabel,
+            targetSourceCidrs: g.targetSourceCidrs,
+        },
+    ]),
+);
 export const loadBalancerControllerRoleArn = ingress.controllerRoleArn;
 export const karpenterNodeRoleName = karpenter.nodeRole.name;
 export const karpenterInterruptionQueue = karpenter.interruptionQueue.name;

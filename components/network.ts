@@ -5,29 +5,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkConfig, PlatformConfig } from "../stacks/config";
 import { planSubnets, type SubnetPlan } from "../lib/cidr";
+import { subnetTags } from "../lib/subnets";
 import type { AccountContext } from "./lib/context";
 import type { NetworkOutputs } from "./lib/contracts";
 import { policyDocument, type PolicyDocument } from "./lib/iam";
 import { vpcSweepHook } from "./lib/destroy-hooks";
+
+// The role tags are shared data (lib/subnets.ts): the Gateways select their subnets by them.
+export { subnetTags };
 
 export interface NetworkArgs {
     /** The account, region and cluster name (value of the karpenter.sh/discovery tag on private subnets). */
     ctx: AccountContext;
     /** The stack's network settings. */
     config: PlatformConfig["network"];
-}
-
-/** Tags of each subnet role. Load balancers find subnets by the elb tags; Karpenter finds node subnets by discovery. */
-export function subnetTags(role: "public" | "private" | "pod", clusterName: string): Record<string, string> {
-    switch (role) {
-        case "public":
-            return { "kubernetes.io/role/elb": "1" };
-        case "private":
-            return { "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": clusterName };
-        case "pod":
-            // Pod subnets (VPC CNI custom networking) hold pod ENIs only: no LB or Karpenter discovery tags.
-            return { "eks-platform/subnet-role": "pods" };
-    }
 }
 
 /** How many NAT gateways a mode makes for `azCount` zones. */

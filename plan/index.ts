@@ -1,6 +1,7 @@
 // The offline plan: Pulumi's mock runtime with realistic outputs, the recorder of every registration, the stack
 // loader, the plan format and the diff. Scripts and tests import it; product code (index.ts, components/, stacks/)
 // never does.
+export * from "./dependencies";
 export * from "./diff";
 export * from "./format";
 export * from "./mock-outputs";

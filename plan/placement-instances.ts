@@ -1,12 +1,13 @@
 // The EC2 instance types the placement check knows: what a node group or NodePool may launch, and how much of it
-// pods can have. `InstanceCatalog` is the interface the check reads; SMALL_CATALOG backs it with the types the
-// shipped stacks need until lib/catalog (every EC2 type, generated from upstream data) lands: that module's
-// `instanceType` and `instanceTypeNames` have these shapes, so `import * as catalog from "../lib/catalog"` replaces it.
+// pods can have. `InstanceCatalog` is the interface the check reads; EC2_CATALOG backs it with lib/catalog (every EC2
+// type, generated from pinned upstream data by `npm run catalog`), the check's default. SMALL_CATALOG is a hand-made
+// table for the tests' hand-made plans (a few types, so a pool's "largest instance" is easy to see).
 //
-// Rows: aws/karpenter-provider-aws website/content/en/v1.14/reference/instance-types.md at
+// SMALL_CATALOG's rows: aws/karpenter-provider-aws website/content/en/v1.14/reference/instance-types.md at
 // 1d927085dd81a9df9301e613f371dac5b4d16bfe (vCPUs, memory in MiB, architecture), the source lib/catalog is generated
-// from. The table holds the system node group types of the stacks and, per series and architecture, the smallest
-// and largest type of the generations the NodePools allow, so "the largest instance a pool allows" is exact for them.
+// from: the system node group types of the stacks and, per series and architecture, the smallest and largest type of
+// the generations the NodePools allow.
+import { instanceType, instanceTypeNames } from "../lib/catalog";
 
 export type InstanceArchitecture = "amd64" | "arm64";
 
@@ -81,3 +82,6 @@ function catalogOf(rows: string): InstanceCatalog {
 }
 
 export const SMALL_CATALOG: InstanceCatalog = catalogOf(ROWS);
+
+/** Every EC2 instance type lib/catalog knows (types without vCPU or memory data are listed but cannot be sized). */
+export const EC2_CATALOG: InstanceCatalog = { instanceType, instanceTypeNames };

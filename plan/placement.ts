@@ -13,7 +13,7 @@
 import { RELEASE_WORKLOADS, addonWorkloadsOf, calicoWorkloadsOf, type Workload } from "../components/workloads";
 import type { Taint, Toleration } from "../components/lib/placement";
 import { sumRequests, type NodeSelectorRequirement, type PodRequests } from "../components/lib/workloads";
-import { SMALL_CATALOG, type InstanceCatalog } from "./placement-instances";
+import { EC2_CATALOG, type InstanceCatalog } from "./placement-instances";
 import { nodeGroupsOf, type Allocatable, type LabelDomain, type NodeGroup } from "./placement-nodes";
 import type { PlanResult } from "./types";
 
@@ -183,7 +183,7 @@ function mayBeSpot(w: Workload, g: NodeGroup): boolean {
 
 /** The placement check over a recorded plan. */
 export function checkPlacement(plan: PlanResult, options: { catalog?: InstanceCatalog } = {}): PlacementReport {
-    const groups = nodeGroupsOf(plan, options.catalog ?? SMALL_CATALOG);
+    const groups = nodeGroupsOf(plan, options.catalog ?? EC2_CATALOG);
     const systemNodes = groups.reduce((n, g) => n + (g.size?.desired ?? 0), 0);
     const { workloads, undescribed } = workloadsOfPlan(plan, systemNodes);
     const findings: PlacementFinding[] = undescribed.map((subject) => ({

@@ -1,5 +1,6 @@
 // The recorder: every registration the program makes through the mock monitor, with its inputs (secrets and
 // unknowns marked), parent, provider, dependency edges, protect, hooks, deletedWith and retainOnDelete.
+import { DependencyGraph } from "./dependencies";
 import { standInNames } from "./mock-outputs";
 import type { PlannedResource, PlanResult } from "./types";
 
@@ -82,22 +83,9 @@ export class Recorder {
         return this.resources.find((r) => r.urn === urn);
     }
 
-    /** True when `from` waits for `to` directly or through a chain of dependencies and parents' dependencies. */
+    /** True when `from` waits for `to` directly or through a chain of dependencies (plan/dependencies.ts). */
     dependsOn(from: PlannedResource, to: PlannedResource): boolean {
-        const seen = new Set<string>();
-        const stack = [from.urn];
-        while (stack.length > 0) {
-            const urn = stack.pop() as string;
-            if (seen.has(urn)) continue;
-            seen.add(urn);
-            const r = this.byUrn(urn);
-            if (!r) continue;
-            for (const d of r.dependencies) {
-                if (d === to.urn) return true;
-                stack.push(d);
-            }
-        }
-        return false;
+        return new DependencyGraph(this.resources).waitsFor(from, to);
     }
 
     record(req: RegisterRequest, urn: string): void {

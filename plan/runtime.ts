@@ -7,26 +7,36 @@ import { Recorder, type MonitorLike } from "./recorder";
 import { rawConfigFor, type StackSource } from "./stack";
 import type { PlanResult } from "./types";
 
-/** Serialises every Pulumi registration through the mocks; the recorder sees them in order. */
-export function setupMocks(source: StackSource | string): { config: PlatformConfig; recorder: Recorder; raw: Record<string, unknown> } {
-    const s = typeof source === "string" ? { stack: source } : source;
-    const raw = rawConfigFor(s);
-    // Validation runs here too so a bad stack fails before the program is loaded, exactly as index.ts would.
-    const config = parsePlatformConfig(raw, s.stack);
-    setMockTarget({ region: config.region, clusterName: config.clusterName });
+/** What the mock runtime answers resources and lookups with. */
+export interface MockAnswers {
+    newResource(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> };
+    call(token: string, inputs: Record<string, unknown>): Record<string, unknown>;
+}
 
+/**
+ * Installs Pulumi's mock runtime for one program run: the config Pulumi would hand the program (strings, objects
+ * JSON-encoded), the answers (this project's realistic outputs by default), and a recorder that sees every
+ * registration in order. Any Pulumi program of this repository (the platform, the bootstrap project) runs under it.
+ */
+export function installMockRuntime(options: {
+    project: string;
+    stack: string;
+    config: Record<string, unknown>;
+    answers?: MockAnswers;
+}): Recorder {
     const stringConfig: Record<string, string> = {};
-    for (const [key, value] of Object.entries(raw)) stringConfig[key] = typeof value === "string" ? value : JSON.stringify(value);
+    for (const [key, value] of Object.entries(options.config))
+        stringConfig[key] = typeof value === "string" ? value : JSON.stringify(value);
     pulumi.runtime.setAllConfig(stringConfig, []);
-
+    const answers = options.answers ?? { newResource: mockOutputs, call: mockCall };
     const recorder = new Recorder();
     void pulumi.runtime.setMocks(
         {
-            newResource: (args) => mockOutputs(args.type, args.name, args.inputs as Record<string, unknown>),
-            call: (args) => mockCall(args.token, args.inputs as Record<string, unknown>),
+            newResource: (args) => answers.newResource(args.type, args.name, args.inputs as Record<string, unknown>),
+            call: (args) => answers.call(args.token, args.inputs as Record<string, unknown>),
         },
-        PROJECT,
-        s.stack,
+        options.project,
+        options.stack,
         false,
     );
     const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike }).getMonitor();
@@ -38,6 +48,17 @@ export function setupMocks(source: StackSource | string): { config: PlatformConf
         recorder.record(req, monitor.newUrn(req.getParent(), req.getType(), req.getName()));
         return register(req, cb);
     };
+    return recorder;
+}
+
+/** The mock runtime for a stack of the platform: its config validated first, exactly as index.ts would. */
+export function setupMocks(source: StackSource | string): { config: PlatformConfig; recorder: Recorder; raw: Record<string, unknown> } {
+    const s = typeof source === "string" ? { stack: source } : source;
+    const raw = rawConfigFor(s);
+    // Validation runs here too so a bad stack fails before the program is loaded, exactly as index.ts would.
+    const config = parsePlatformConfig(raw, s.stack);
+    setMockTarget({ region: config.region, clusterName: config.clusterName });
+    const recorder = installMockRuntime({ project: PROJECT, stack: s.stack, config: raw });
     return { config, recorder, raw };
 }
 
@@ -52,7 +73,7 @@ export async function settle(): Promise<void> {
 }
 
 /** Resolves a stack output for the plan: secrets become "[secret]". */
-async function resolveOutput(value: unknown): Promise<unknown> {
+export async function resolveOutput(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
         const out = value as pulumi.Output<unknown> & { isSecret: Promise<boolean>; promise(): Promise<unknown> };
         if (await out.isSecret) return "[secret]";

@@ -47,6 +47,7 @@ export const policyFactories: readonly PolicyFactory[] = [
     karpenter.amiPinned,
     helm.helmVersionPinned,
     helm.helmRepositoryTls,
+    helm.helmChartNotRetired,
     workloads.noPrivileged,
     workloads.noHostNetwork,
     workloads.noHostPid,

@@ -6,6 +6,7 @@ import { ConfigError } from "../stacks/config";
 import { checkPlan } from "../policy/cli";
 import { planStack, platformConfigFor, type PlanResult } from "../plan";
 import { checkPlacement, diffPlans, formatDiff, formatPlacement, formatTree, placementSeverity } from "../plan";
+import { supportStatus, VERSIONS_AS_OF } from "../stacks/versions";
 import { parseArgs } from "./lib/args";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.json] [--config-file FILE] [--quiet] [--strict] [--policy=false]
@@ -62,7 +63,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(
         `plan ${plan.project}/${plan.stack}: ${plan.resources.length} resources in ${ms.toFixed(0)} ms${args.json ? `, written to ${args.json}` : ""}`,
     );
-    const environment = platformConfigFor({ stack, file: args["config-file"] }).environment;
+    const config = platformConfigFor({ stack, file: args["config-file"] });
+    const support = supportStatus(config.cluster.kubernetesVersion);
+    console.log(
+        `versions: Kubernetes ${config.cluster.kubernetesVersion}: ${support.phase} support (standard until ${support.endOfStandardSupport}, extended until ${support.endOfExtendedSupport}), version table as of ${VERSIONS_AS_OF}`,
+    );
+    for (const w of config.warnings) console.log(`warning: ${w.path}: ${w.rule} (got ${w.value})`);
+    const environment = config.environment;
     let exitCode = 0;
     if (args.placement !== false) {
         // Where every workload can run, from the recorded values and node groups: errors in prod, warnings elsewhere.

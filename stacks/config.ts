@@ -3,12 +3,16 @@
 // PlatformConfig, or one ConfigError listing every problem. Pure: no Pulumi imports, so tests, the offline plan and
 // the policy pack use it directly. The sections themselves are registered in ./sections.
 import type { z } from "zod";
+import { clusterDefaults } from "./schema/cluster";
+import { isKubernetesMinor } from "./versions/model";
 import { effectiveNodePools, type EffectiveNodePool } from "./schema/karpenter";
 import { ENVIRONMENTS, type Environment } from "./schema/common";
-import { ConfigError, describeValue, formatPath, isRecord, problemsOf, ruleProblem, type ConfigProblem } from "./problems";
+import { decodeConfigValue, deepFreeze, deepMerge, isRecord } from "./input";
+import { ConfigError, describeValue, problemsOf, ruleProblem, type ConfigProblem } from "./problems";
 import { RULES, SECTIONS, type ParsedSections } from "./sections";
 
 export { ENVIRONMENTS, type Environment } from "./schema/common";
+export { deepMerge } from "./input";
 export { ConfigError, type ConfigProblem } from "./problems";
 export { REQUIRED_TAG_KEYS } from "./schema/stack";
 export const PROJECT = "eks-platform";
@@ -44,30 +48,9 @@ export type PlatformConfig = DeepReadonly<{
     cni: CniConfig;
     ingress: IngressConfig;
     observability: ObservabilityConfig;
+    /** What the rules warn about without refusing the config (printed by the plan and by `pulumi up`). */
+    warnings: ConfigProblem[];
 }>;
-
-/** Objects merge key by key; arrays and scalars from `override` replace those of `base`. */
-export function deepMerge(base: unknown, override: unknown): unknown {
-    if (override === undefined) return base;
-    if (!isRecord(base) || !isRecord(override)) return override;
-    const out: Record<string, unknown> = { ...base };
-    for (const [key, value] of Object.entries(override)) out[key] = deepMerge(base[key], value);
-    return out;
-}
-
-/** Pulumi hands config values over as strings, objects JSON-encoded; the stack file gives them parsed. */
-function decode(value: unknown): unknown {
-    if (typeof value !== "string") return value;
-    const trimmed = value.trim();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-        try {
-            return JSON.parse(trimmed) as unknown;
-        } catch {
-            return value;
-        }
-    }
-    return value;
-}
 
 const KNOWN_KEYS = new Set<string>(SECTIONS.map((s) => s.key));
 
@@ -84,6 +67,7 @@ interface Validation {
     available: Set<string>;
     values: Record<string, unknown>;
     problems: ConfigProblem[];
+    warnings: ConfigProblem[];
 }
 
 /** Validates every section on its own, then each rule whose values parsed: every problem, whatever else failed. */
@@ -91,7 +75,13 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
     const env = given["eks-platform:environment"];
     // An unknown environment is reported by its schema; the sections are still checked against dev's defaults.
     const defaultsEnv: Environment = (ENVIRONMENTS as readonly unknown[]).includes(env) ? (env as Environment) : "dev";
-    const v: Validation = { input: {}, available: new Set(), values: { stack }, problems: [] };
+    const v: Validation = { input: {}, available: new Set(), values: { stack }, problems: [], warnings: [] };
+    const cluster = deepMerge(clusterDefaults[defaultsEnv], given["eks-platform:cluster"]);
+    // What follows the minor is filled from the table for the stack's minor; for one the table lacks (reported on its
+    // own key) from the environment's default minor, so that one mistake is not reported a dozen times.
+    const givenMinor = isRecord(cluster) ? cluster.kubernetesVersion : undefined;
+    const minor =
+        typeof givenMinor === "string" && isKubernetesMinor(givenMinor) ? givenMinor : clusterDefaults[defaultsEnv].kubernetesVersion;
     for (const key of Object.keys(given)) {
         if (!KNOWN_KEYS.has(key))
             v.problems.push({
@@ -103,7 +93,7 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
     for (const section of SECTIONS) {
         let input = section.defaults ? deepMerge(section.defaults[defaultsEnv], given[section.key]) : given[section.key];
         if (input === undefined && section.empty !== undefined) input = section.empty;
-        if (section.prepare) input = section.prepare(input);
+        if (section.prepare) input = section.prepare(input, { environment: defaultsEnv, minor });
         v.input[section.key] = input;
         const parsed = section.schema.safeParse(input);
         if (parsed.success) {
@@ -126,7 +116,7 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
     }
     for (const rule of RULES) {
         if (!rule.needs.every((need) => v.available.has(need))) continue;
-        for (const p of rule.check(v.values as never)) v.problems.push(ruleProblem(p, v.input));
+        for (const p of rule.check(v.values as never)) (p.severity === "warning" ? v.warnings : v.problems).push(ruleProblem(p, v.input));
     }
     return v;
 }
@@ -139,9 +129,9 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
 export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stack: string): PlatformConfig {
     const given: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
-        if (key === "aws:region" || key.startsWith(`${PROJECT}:`)) given[key] = decode(value);
+        if (key === "aws:region" || key.startsWith(`${PROJECT}:`)) given[key] = decodeConfigValue(value);
     }
-    const { values, problems } = validate(given, stack);
+    const { values, problems, warnings } = validate(given, stack);
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
     const data = values as unknown as ParsedSections;
@@ -158,17 +148,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
         cni: data.cni,
         ingress: data.ingress,
         observability: data.observability,
+        warnings,
     };
     return deepFreeze(config);
-}
-
-/** The key path of a problem, as the loader formats it (for callers that build their own problems). */
-export const keyPath = formatPath;
-
-function deepFreeze<T>(value: T): T {
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-        for (const child of Object.values(value)) deepFreeze(child);
-        Object.freeze(value);
-    }
-    return value;
 }

@@ -1,6 +1,7 @@
 // How a stack's configuration problems are reported: one line per problem, `<key path>: <rule> (got <value>)`, every
 // problem at once, before any resource is declared.
 import type { z } from "zod";
+import { valueAt } from "./input";
 
 /** One problem with a stack's configuration. */
 export interface ConfigProblem {
@@ -16,6 +17,8 @@ export interface ConfigProblem {
 export interface RuleProblem {
     pathParts: (string | number)[];
     rule: string;
+    /** A warning is printed with the plan and by `pulumi up`; it does not refuse the config. */
+    severity?: "warning";
 }
 
 /** Thrown before any resource is declared when a stack's configuration is wrong; lists every problem. */
@@ -30,18 +33,6 @@ export class ConfigError extends Error {
         );
         this.name = "ConfigError";
     }
-}
-
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-    let node = root;
-    for (const key of path) {
-        if (Array.isArray(node) && typeof key === "number") node = node[key];
-        else if (isRecord(node) && typeof key === "string") node = node[key];
-        else return undefined;
-    }
-    return node;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -66,8 +57,13 @@ export const ruleProblem = (p: RuleProblem, input: unknown): ConfigProblem => ({
     rule: p.rule,
 });
 
-/** zod's issues for one key (`prefix`: the key's path), in the house's wording. */
-export function problemsOf(error: z.ZodError, input: unknown, prefix: readonly PropertyKey[] = []): ConfigProblem[] {
+/** zod's issues for one key (`prefix`: the key's path), in the house's wording; `reference` is where settings are listed. */
+export function problemsOf(
+    error: z.ZodError,
+    input: unknown,
+    prefix: readonly PropertyKey[] = [],
+    reference = "docs/settings.md",
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     for (const issue of error.issues) {
         const at = [...prefix, ...issue.path];
@@ -77,7 +73,7 @@ export function problemsOf(error: z.ZodError, input: unknown, prefix: readonly P
                 problems.push({
                     path: formatPath(path),
                     value: describeValue(valueAt(input, path)),
-                    rule: "is not a known setting (check the spelling against docs/settings.md)",
+                    rule: `is not a known setting (check the spelling against ${reference})`,
                 });
             }
             continue;

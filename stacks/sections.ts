@@ -12,6 +12,7 @@ import { observabilityDefaults, observabilityRules, observabilitySchema } from "
 import type { Rule } from "./schema/rule";
 import { crossSectionRules } from "./schema/rules";
 import { environmentSchema, regionSchema, tagsSchema } from "./schema/stack";
+import { clusterAddonVersions, isKubernetesMinor, observabilityAddonVersions, versionsFor, type KubernetesMinor } from "./versions";
 
 export interface Section<N extends string = string, S extends z.ZodType = z.ZodType> {
     /** The name PlatformConfig gives the parsed value (config.network). */
@@ -21,8 +22,11 @@ export interface Section<N extends string = string, S extends z.ZodType = z.ZodT
     schema: S;
     /** Defaults per environment, deep-merged under the stack file's value (objects key by key, lists whole). */
     defaults?: Readonly<Record<Environment, unknown>>;
-    /** Fills what the schema checks from what the user wrote (NodePool presets), after the defaults. */
-    prepare?: (input: unknown) => unknown;
+    /**
+     * Fills what the schema checks from what the user wrote, after the defaults: NodePool presets, and the versions
+     * that follow the cluster's Kubernetes minor (`minor`: the stack's, or its environment's default).
+     */
+    prepare?: (input: unknown, context: { environment: Environment; minor: unknown }) => unknown;
     /** Given when the stack file has no value and there is no default (an empty map for tags). */
     empty?: unknown;
 }
@@ -34,17 +38,49 @@ export const SECTIONS = [
     section({ name: "environment", key: "eks-platform:environment", schema: environmentSchema }),
     section({ name: "tags", key: "eks-platform:tags", schema: tagsSchema, empty: {} }),
     section({ name: "network", key: "eks-platform:network", schema: networkSchema, defaults: networkDefaults }),
-    section({ name: "cluster", key: "eks-platform:cluster", schema: clusterSchema, defaults: clusterDefaults }),
+    section({
+        name: "cluster",
+        key: "eks-platform:cluster",
+        schema: clusterSchema,
+        defaults: clusterDefaults,
+        // Add-on builds follow the minor; a version the stack names wins.
+        prepare: (input, { minor }) =>
+            isRecord(input)
+                ? { ...input, addons: { ...followingMinor(minor, clusterAddonVersions), ...(isRecord(input.addons) ? input.addons : {}) } }
+                : input,
+    }),
     section({
         name: "karpenter",
         key: "eks-platform:karpenter",
         schema: karpenterSchema,
         defaults: karpenterDefaults,
-        prepare: (input) => (isRecord(input) ? { ...input, nodePools: expandNodePools(input.nodePools) } : input),
+        prepare: (input, { minor }) =>
+            isRecord(input)
+                ? {
+                      ...input,
+                      amiAlias: input.amiAlias ?? followingMinor(minor, (m) => versionsFor(m).ami.karpenterAlias),
+                      nodePools: expandNodePools(input.nodePools),
+                  }
+                : input,
     }),
     section({ name: "cni", key: "eks-platform:cni", schema: cniSchema, defaults: cniDefaults }),
     section({ name: "ingress", key: "eks-platform:ingress", schema: ingressSchema, defaults: ingressDefaults }),
-    section({ name: "observability", key: "eks-platform:observability", schema: observabilitySchema, defaults: observabilityDefaults }),
+    section({
+        name: "observability",
+        key: "eks-platform:observability",
+        schema: observabilitySchema,
+        defaults: observabilityDefaults,
+        prepare: (input, { minor }) => {
+            const versions = followingMinor(minor, observabilityAddonVersions);
+            if (!isRecord(input) || !versions) return input;
+            const withVersion = (part: unknown, version: string) => (isRecord(part) ? { version, ...part } : part);
+            return {
+                ...input,
+                containerInsights: withVersion(input.containerInsights, versions.containerInsights),
+                adot: withVersion(input.adot, versions.adot),
+            };
+        },
+    }),
 ] as const;
 
 /** Every rule beyond a single value's schema: each section's own, then the cross-section ones. */
@@ -64,4 +100,9 @@ export type ParsedSections = { [S in AnySection as S["name"]]: z.infer<S["schema
 
 function isRecord(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** What follows the minor in the version table; undefined for a minor the table lacks (its schema reports that). */
+function followingMinor<T>(minor: unknown, pick: (minor: KubernetesMinor) => T): T | undefined {
+    return typeof minor === "string" && isKubernetesMinor(minor) ? pick(minor) : undefined;
 }

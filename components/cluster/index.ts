@@ -106,7 +106,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
                 createOidcProvider: true,
                 kubernetesServiceIpAddressRange: config.serviceCidr,
                 ipFamily: "ipv4",
-                upgradePolicy: { supportType: "STANDARD" },
+                upgradePolicy: { supportType: config.upgradePolicy.supportType },
                 deletionProtection: ctx.protect,
                 // No default node group, no instance role, no component security groups: the EKS-created cluster
                 // security group is the one nodes (system and Karpenter) share.

@@ -2,6 +2,10 @@
 // (kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json, v3.5.0). Written here as typed
 // statements with the partition as a parameter; tests/ingress.test.ts compares it, action by action and statement by
 // statement, with the published file. A chart upgrade that moves the app version must update this and the test pin.
+// The Gateway API features need nothing more: the file is unchanged since v2.14.0, and every AWS call the v3.5.0
+// service clients (pkg/aws/services) can make is in it except those of gates left off (EnableCertificateManagement:
+// ACM Request/Delete and Route 53; GlobalAcceleratorController; EnableRGTAPI: tag:GetResources) and
+// wafv2:ListWebACLs, which only an Ingress naming its web ACL by name uses (a LoadBalancerConfiguration takes the ARN).
 import { policyDocument, type PolicyDocument, type PolicyStatement } from "../lib/iam";
 
 /** The controller version whose published policy this is (the chart 3.5.0's appVersion). */

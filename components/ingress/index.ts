@@ -1,16 +1,21 @@
 // eks-platform:ingress:Ingress — the AWS Load Balancer Controller (Pod Identity role with its published policy, the
-// Helm release, the webhook's security group rule), the default ALB IngressClass, and optionally ingress-nginx
-// behind an NLB. Everything that makes AWS load balancers depends on the controller's release, so a destroy deletes
-// those first, while the controller still runs to delete the load balancers (README, Ingress).
+// Helm release with its Gateway API features, the webhook's security group rule) after the Gateway API CRDs; the
+// GatewayClasses (alb, nlb) and the stack's shared Gateways; the default ALB IngressClass for teams still on Ingress;
+// and, only during a migration and with an acknowledgement, the retired ingress-nginx. Everything that makes AWS load
+// balancers depends on the controller's release, so a destroy deletes those first, while the controller still runs
+// to delete the load balancers (README, Ingress).
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { IngressConfig } from "../../stacks/config";
+import type { SharedGatewayKey } from "../../lib/gateways";
+import type { PlatformConfig } from "../../stacks/config";
 import type { PlatformContext } from "../lib/context";
 import { platformRelease } from "../lib/helm";
 import { podIdentityRole } from "../lib/iam";
 import { loadBalancerControllerPolicy } from "./iam";
-import type { MetricsEndpoint, NamespaceTraffic } from "../lib/contracts";
+import type { GatewayAttachment, MetricsEndpoint, NamespaceTraffic } from "../lib/contracts";
+import { gatewayApiCrds, sharedGateways } from "./gateway";
+import type { SubnetCidrs } from "./gateway-objects";
 import {
     ingressClassObject,
     ingressClassParamsObject,
@@ -24,23 +29,27 @@ import {
     NGINX_CHART,
     NGINX_NAMESPACE,
     NGINX_REPOSITORY,
+    nginxRetirementWarning,
     nginxValues,
 } from "./values";
 
+export * from "./gateway-objects";
 export * from "./iam";
 export * from "./values";
 
 export interface IngressArgs {
     /** The platform context: the controller runs on the system nodes, its credentials come through Pod Identity. */
     ctx: PlatformContext;
-    config: IngressConfig;
+    config: PlatformConfig["ingress"];
     vpcId: pulumi.Input<string>;
     /** The security group of the nodes the controller runs on (gets the webhook rule): the cluster security group. */
     nodeSecurityGroupId: pulumi.Input<string>;
     /** False in calico-cni mode (Cni.podsRoutableFromVpc): instance targets, webhook on host network. */
     podsRoutableFromVpc: boolean;
-    /** The VPC CIDR: the control plane's ENIs call ingress-nginx's admission webhook from it. */
+    /** The VPC CIDR: the control plane's ENIs call ingress-nginx's admission webhook from it; internal Gateways' default clients. */
     vpcCidr: string;
+    /** The Network's subnet CIDRs per role (its plan): where the Gateways' load balancers connect to targets from. */
+    subnetCidrs: SubnetCidrs;
     /** Namespaces Prometheus scrapes from (baseline policy of ingress-nginx); every namespace when absent. */
     metricsScrapers?: string[];
     /** Namespaces whose Services platform releases create in parallel with the controller: its Service webhook skips them. */
@@ -51,6 +60,12 @@ export class Ingress extends pulumi.ComponentResource {
     /** Anything that creates load balancers (Ingresses, LoadBalancer Services) must depend on this. */
     readonly controllerRelease: kubernetes.helm.v3.Release;
     readonly controllerRoleArn: pulumi.Output<string>;
+    /** The Gateway API standard-channel CRDs (a remote yaml/v2 ConfigFile): the controller waits for them. */
+    readonly gatewayApiCrds: kubernetes.yaml.v2.ConfigFile;
+    /** GatewayClass names by kind, for teams' own Gateways. */
+    readonly gatewayClassNames: Record<"alb" | "nlb", pulumi.Output<string>>;
+    /** The shared Gateways this stack offers, for other components' routes (Grafana) and the stack outputs. */
+    readonly gatewayAttachments: Partial<Record<SharedGatewayKey, GatewayAttachment>>;
     readonly ingressClassName: string;
     readonly ingressClass: kubernetes.networking.v1.IngressClass;
     readonly nginxRelease?: kubernetes.helm.v3.Release;
@@ -82,6 +97,9 @@ export class Ingress extends pulumi.ComponentResource {
             this,
         );
         this.controllerRoleArn = role.arn;
+
+        // Before the controller: it looks for the Gateway API kinds once, at start-up.
+        this.gatewayApiCrds = gatewayApiCrds(name, ctx, config.gatewayApi.version, this);
 
         // The API server calls the controller's webhooks (Service mutator, Ingress and TargetGroupBinding validation).
         const webhookRule = new aws.vpc.SecurityGroupIngressRule(
@@ -117,8 +135,8 @@ export class Ingress extends pulumi.ComponentResource {
                 namespace: LBC_NAMESPACE,
                 values: controllerValues,
                 timeout: 600,
-                // Credentials before the pods start (the association), the webhook reachable.
-                dependsOn: [association, webhookRule],
+                // Credentials before the pods start (the association), the webhook reachable, the Gateway API kinds served.
+                dependsOn: [association, webhookRule, this.gatewayApiCrds],
             },
             this,
         );
@@ -137,7 +155,25 @@ export class Ingress extends pulumi.ComponentResource {
             { ...k8s, dependsOn: [this.controllerRelease, ingressClassParams] },
         );
 
+        const gateways = sharedGateways({
+            name,
+            parent: this,
+            ctx,
+            config,
+            controllerRelease: this.controllerRelease,
+            targetType: args.podsRoutableFromVpc ? "ip" : "instance",
+            vpcCidr: args.vpcCidr,
+            subnetCidrs: args.subnetCidrs,
+        });
+        this.gatewayClassNames = {
+            alb: gateways.classes.alb.metadata.name,
+            nlb: gateways.classes.nlb.metadata.name,
+        };
+        this.gatewayAttachments = gateways.attachments;
+
         if (config.nginx.enabled) {
+            const warning = nginxRetirementWarning(config.nginx);
+            if (warning) void pulumi.log.warn(warning, this);
             this.nginxNamespace = new kubernetes.core.v1.Namespace(
                 `${name}-nginx`,
                 {
@@ -183,6 +219,7 @@ export class Ingress extends pulumi.ComponentResource {
         this.registerOutputs({
             controllerRelease: this.controllerRelease.name,
             controllerRoleArn: this.controllerRoleArn,
+            gatewayClassNames: this.gatewayClassNames,
             ingressClassName: this.ingressClassName,
             nginxRelease: this.nginxRelease?.name,
         });

@@ -1,7 +1,7 @@
 // Helm values and Kubernetes objects of the Ingress component, as pure functions of plain inputs (Outputs such as
 // the cluster name or VPC id are passed through untouched: `T` is string in tests, pulumi.Input<string> in the
 // component). Value names follow the charts' values.yaml: aws-load-balancer-controller 3.5.0, ingress-nginx 4.13.
-import type { IngressConfig } from "../../stacks/config";
+import type { PlatformConfig } from "../../stacks/config";
 import type { MetricsEndpoint } from "../lib/contracts";
 import { placementValues, SYSTEM_PLACEMENT, type Placement } from "../lib/placement";
 
@@ -16,6 +16,17 @@ export const NGINX_REPOSITORY = "https://kubernetes.github.io/ingress-nginx";
 export const NGINX_NAMESPACE = "ingress-nginx";
 /** The IngressClass controller string the LB controller answers to. */
 export const ALB_CONTROLLER = "ingress.k8s.aws/alb";
+
+type IngressConfig = PlatformConfig["ingress"];
+
+/**
+ * The controller's Gateway API features, set explicitly (chart controllerConfig.featureGates, rendered as
+ * --feature-gates). All three default to true, but then the controller probes for the CRDs once at start-up and
+ * silently turns a feature off when a kind is missing (pkg/gateway/crddetect at v3.5.0). Set, it skips the probe:
+ * the program installs the CRDs before the controller, and a missing one is an error at start-up, not a quiet
+ * platform without Gateways.
+ */
+export const GATEWAY_FEATURE_GATES = { ALBGatewayAPI: true, NLBGatewayAPI: true, GatewayListenerSet: true } as const;
 
 export interface LoadBalancerControllerInputs<T> {
     clusterName: T;
@@ -119,6 +130,7 @@ export function loadBalancerControllerValues<T>(i: LoadBalancerControllerInputs<
             failurePolicy: "Fail",
             namespaceSelectors: serviceWebhookNamespaceSelectors(i.platformServiceNamespaces ?? []),
         },
+        controllerConfig: { featureGates: { ...GATEWAY_FEATURE_GATES } },
     };
     if (!i.podsRoutableFromVpc) {
         // The EKS control plane cannot reach overlay pod addresses: the webhook must listen on the node.
@@ -142,6 +154,19 @@ export function nginxServiceAnnotations(scheme: IngressConfig["nginx"]["scheme"]
         "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
         "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
     };
+}
+
+/**
+ * The plan warning of a stack that still runs ingress-nginx (only possible with nginx.acknowledgeRetired): what is
+ * retired, since when, and the way out. Undefined when nginx is off.
+ */
+export function nginxRetirementWarning(nginx: IngressConfig["nginx"]): string | undefined {
+    if (!nginx.enabled) return undefined;
+    return (
+        `ingress-nginx ${nginx.chartVersion} is retired (kubernetes/ingress-nginx, 2026-03-24: no releases, no CVE fixes) and runs here only ` +
+        "because eks-platform:ingress.nginx.acknowledgeRetired is true. Move its Ingresses to HTTPRoutes on the shared Gateways " +
+        "(README, Migrating from Ingress), then set nginx.enabled: false: the next up deletes its NLB."
+    );
 }
 
 export function nginxValues(i: NginxInputs): Record<string, unknown> {

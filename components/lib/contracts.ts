@@ -112,3 +112,23 @@ export interface MetricsEndpoint {
     /** The container port number when the pods run on the host network: the monitoring namespace must reach it on the nodes. */
     hostPort?: number;
 }
+
+/**
+ * A shared Gateway a component's routes attach to (components/ingress makes it; index.ts hands it on): where the
+ * Gateway is, which listener routes use, the label their namespace must carry to be admitted, and where its load
+ * balancer connects to the targets from (the baseline network policy admits those addresses on the target ports).
+ */
+export interface GatewayAttachment {
+    /** The Gateway object's namespace and name, and the listener routes attach to (parentRefs). */
+    namespace: string;
+    name: string;
+    sectionName: string;
+    /** The label a namespace needs for its routes to be admitted (the Gateway's allowedRoutes selector). */
+    namespaceLabel: { key: string; value: string };
+    /** How the load balancer reaches the pods: their own addresses (ip) or through the nodes (instance). */
+    targetType: "ip" | "instance";
+    /** The source addresses of the load balancer's connections to the targets. */
+    targetSourceCidrs: string[];
+    /** The Gateway resource: routes are created after it and deleted before it. */
+    gateway: pulumi.Resource;
+}

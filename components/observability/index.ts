@@ -6,10 +6,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { PlatformConfig } from "../../stacks/config";
 import type { PlatformContext } from "../lib/context";
-import type { NamespaceTraffic } from "../lib/contracts";
+import type { GatewayAttachment, NamespaceTraffic } from "../lib/contracts";
 import { platformRelease } from "../lib/helm";
 import { createAdot, createContainerInsights } from "./aws-native";
 import { DASHBOARD_LABEL, platformDashboards, platformMonitors, type ScrapeTargets } from "./dashboards";
+import { createGrafanaRoute } from "./grafana-route";
 import { createFluentBit, createLoki, type LogContext } from "./logs";
 import { CHART_REPOSITORIES, kubePrometheusStackValues, logParts, lokiUrl, MONITORING_NAMESPACE, NAMES } from "./values";
 
@@ -19,13 +20,13 @@ export type ObservabilitySettings = PlatformConfig["observability"];
  * The monitoring namespace's traffic for the baseline network policy: its parts talk to each other (Grafana to
  * Prometheus and Loki, Fluent Bit to Loki), Prometheus scrapes every namespace and the nodes (node-exporter on the host
  * network, the kubelet, and controllers that run on the host network), the operator's admission webhook is called by
- * the control plane (ENIs in the VPC), Grafana is reached by the ALB when it has an Ingress, Loki (S3) and Fluent Bit
- * (CloudWatch Logs) get their AWS credentials from the Pod Identity agent, and they and Alertmanager (receivers) call
- * out over HTTPS.
+ * the control plane (ENIs in the VPC), Grafana is reached by a shared Gateway's load balancer when it has a route
+ * (from the addresses the Gateway names), Loki (S3) and Fluent Bit (CloudWatch Logs) get their AWS credentials from
+ * the Pod Identity agent, and they and Alertmanager (receivers) call out over HTTPS.
  */
 export function monitoringNamespaceTraffic(opts: {
     vpcCidr: string;
-    grafanaIngress: boolean;
+    grafanaGatewaySources?: string[];
     /** A Pod Identity association targets the namespace (Loki's, or Fluent Bit's with logs: cloudwatch). */
     podIdentity: boolean;
     /** Metrics ports of scrape targets on the host network (node addresses, not pods). */
@@ -35,7 +36,9 @@ export function monitoringNamespaceTraffic(opts: {
         // kube-prometheus-stack's operator serves its admission webhook on 10250 (chart default internalPort).
         { name: "operator-webhook", cidrs: [opts.vpcCidr], ports: [{ port: 10250 }] },
     ];
-    if (opts.grafanaIngress) ingress.push({ name: "grafana-alb", cidrs: [opts.vpcCidr], ports: [{ port: 3000 }] });
+    // Grafana's container port: the target port of ip targets, and where the nodes forward instance targets to.
+    if (opts.grafanaGatewaySources?.length)
+        ingress.push({ name: "grafana-gateway", cidrs: [...opts.grafanaGatewaySources], ports: [{ port: 3000 }] });
     const nodePorts = [9100, 10250, ...(opts.hostScrapePorts ?? [])];
     return {
         namespace: MONITORING_NAMESPACE,
@@ -73,9 +76,8 @@ export interface ObservabilityArgs {
     scrapeTargets?: ScrapeTargets;
     /** The VPC CIDR: the nodes and the control plane's ENIs, for the monitoring namespace's baseline policy. */
     vpcCidr?: string;
-    /** IngressClass for Grafana's Ingress (grafana.ingressHost), and the controller that serves it. */
-    ingressClassName?: string;
-    ingressController?: pulumi.Resource;
+    /** The shared Gateway Grafana's HTTPRoute attaches to (grafana.ingressHost); the config requires it with a host. */
+    grafanaGateway?: GatewayAttachment;
 }
 
 export class Observability extends pulumi.ComponentResource {
@@ -88,7 +90,7 @@ export class Observability extends pulumi.ComponentResource {
     readonly loki?: kubernetes.helm.v3.Release;
     readonly fluentBit?: kubernetes.helm.v3.Release;
     readonly grafanaAdminSecretName?: pulumi.Output<string>;
-    /** How to reach Grafana: the Ingress URL, or the port-forward command. */
+    /** How to reach Grafana: its URL through the Gateway, or the port-forward command. */
     readonly grafanaAccess?: pulumi.Output<string>;
     readonly lokiBucketNames?: pulumi.Output<string[]>;
     readonly containerLogGroupName?: pulumi.Output<string>;
@@ -103,13 +105,18 @@ export class Observability extends pulumi.ComponentResource {
         const k8s = { parent: this, provider: ctx.k8sProvider };
         const storageDependencies = [ctx.defaultStorageClass.resource];
 
+        // Grafana behind the Gateway needs Prometheus, Grafana, a host and the Gateway (the config rules see to it).
+        const grafanaHost = cfg.prometheus.enabled && cfg.grafana.enabled ? cfg.grafana.ingressHost : undefined;
+        if (grafanaHost && !args.grafanaGateway)
+            throw new Error("observability.grafana.ingressHost needs the internal Gateway (eks-platform:ingress.gateways.internal)");
+        const gateway = grafanaHost ? args.grafanaGateway : undefined;
+
         let namespace: pulumi.Output<string> | undefined;
         if (inCluster) {
-            const ns = new kubernetes.core.v1.Namespace(
-                `${name}-namespace`,
-                { metadata: { name: MONITORING_NAMESPACE, labels: { "eks-platform/component": "observability" } } },
-                k8s,
-            );
+            const labels: Record<string, string> = { "eks-platform/component": "observability" };
+            // The Gateway admits routes only from namespaces with its label.
+            if (gateway) labels[gateway.namespaceLabel.key] = gateway.namespaceLabel.value;
+            const ns = new kubernetes.core.v1.Namespace(`${name}-namespace`, { metadata: { name: MONITORING_NAMESPACE, labels } }, k8s);
             namespace = ns.metadata.name;
             this.namespace = namespace;
             if (args.vpcCidr) {
@@ -119,7 +126,7 @@ export class Observability extends pulumi.ComponentResource {
                 this.namespaceTraffic.push(
                     monitoringNamespaceTraffic({
                         vpcCidr: args.vpcCidr,
-                        grafanaIngress: cfg.grafana.enabled && !!cfg.grafana.ingressHost,
+                        grafanaGatewaySources: gateway?.targetSourceCidrs,
                         // Loki's role (S3), or Fluent Bit's (CloudWatch Logs): the associations below target this namespace.
                         podIdentity: parts.loki || parts.logGroup,
                         hostScrapePorts,
@@ -163,10 +170,7 @@ export class Observability extends pulumi.ComponentResource {
                 adminSecretName = adminSecret.metadata.name;
                 releaseDependencies.push(adminSecret);
                 this.grafanaAdminSecretName = adminSecretName;
-                if (cfg.grafana.ingressHost && args.ingressController) releaseDependencies.push(args.ingressController);
             }
-            const ingressHost = cfg.grafana.ingressHost;
-            const ingressClassName = args.ingressClassName ?? "alb";
             const alertmanager = { enabled: cfg.alertmanager.enabled, replicas: cfg.alertmanager.replicas };
             const prometheus = { ...cfg.prometheus, requests: { ...cfg.prometheus.requests } };
             const monitoringRelease = platformRelease(
@@ -185,7 +189,10 @@ export class Observability extends pulumi.ComponentResource {
                             grafana: {
                                 enabled: cfg.grafana.enabled,
                                 adminSecretName: secretName,
-                                ingress: ingressHost ? { host: ingressHost, ingressClassName } : undefined,
+                                gatewayRoute:
+                                    grafanaHost && gateway
+                                        ? { host: grafanaHost, instanceTargets: gateway.targetType === "instance" }
+                                        : undefined,
                                 lokiUrl: parts.loki ? lokiUrl() : undefined,
                             },
                         }),
@@ -197,9 +204,16 @@ export class Observability extends pulumi.ComponentResource {
             );
             this.kubePrometheusStack = monitoringRelease;
             if (cfg.grafana.enabled) {
-                this.grafanaAccess = ingressHost
-                    ? pulumi.output(`https://${ingressHost}`)
+                this.grafanaAccess = grafanaHost
+                    ? pulumi.output(`https://${grafanaHost}`)
                     : pulumi.output(`kubectl -n ${MONITORING_NAMESPACE} port-forward svc/${NAMES.grafanaService} 3000:80`);
+            }
+            if (grafanaHost && gateway) {
+                createGrafanaRoute(
+                    name,
+                    { host: grafanaHost, namespace: MONITORING_NAMESPACE, service: { name: NAMES.grafanaService, port: 80 }, gateway },
+                    { parent: this, provider: ctx.k8sProvider, dependsOn: [gateway.gateway, monitoringRelease] },
+                );
             }
             this.createPlatformScraping(name, args, namespace, monitoringCrds, cfg.grafana.enabled);
         }

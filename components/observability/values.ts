@@ -109,7 +109,11 @@ export interface KubePrometheusStackInput {
         enabled: boolean;
         /** Name of the Secret holding admin-user and admin-password (created by the component, not the chart). */
         adminSecretName: string;
-        ingress?: { host: string; ingressClassName: string };
+        /**
+         * The host Grafana is served on through a shared Gateway (its HTTPRoute is a separate object, ./grafana-route):
+         * sets root_url; `instanceTargets` makes its Service a NodePort (the load balancer then targets the nodes).
+         */
+        gatewayRoute?: { host: string; instanceTargets: boolean };
         /** Add Loki as a Grafana datasource (logs: loki). */
         lokiUrl?: string;
     };
@@ -192,15 +196,9 @@ export interface KubePrometheusStackValues {
         tolerations?: readonly Toleration[];
         resources?: Resources;
         testFramework?: { enabled: false };
-        ingress?: {
-            enabled: boolean;
-            ingressClassName?: string;
-            annotations?: Record<string, string>;
-            hosts?: string[];
-            path?: string;
-            pathType?: "Prefix";
-            tls?: { hosts: string[] }[];
-        };
+        /** Off: Grafana is reached through an HTTPRoute on a shared Gateway, never the chart's Ingress. */
+        ingress?: { enabled: false };
+        service?: { type: "NodePort" };
         "grafana.ini"?: { server: { root_url: string } };
     };
 }
@@ -311,32 +309,14 @@ export function kubePrometheusStackValues(
             ...platform(),
             resources: resources("100m", "256Mi"),
             testFramework: { enabled: false },
-            ingress: grafana.ingress ? grafanaIngress(grafana.ingress) : { enabled: false },
+            ingress: { enabled: false },
         };
-        if (grafana.ingress) values.grafana["grafana.ini"] = { server: { root_url: `https://${grafana.ingress.host}` } };
+        if (grafana.gatewayRoute) {
+            values.grafana["grafana.ini"] = { server: { root_url: `https://${grafana.gatewayRoute.host}` } };
+            if (grafana.gatewayRoute.instanceTargets) values.grafana.service = { type: "NodePort" };
+        }
     }
     return values;
-}
-
-/**
- * An internal ALB (load balancer controller) in front of Grafana: HTTPS only, the certificate found in ACM by the
- * host name (the controller's certificate discovery), pods as IP targets.
- */
-function grafanaIngress(ingress: { host: string; ingressClassName: string }): NonNullable<KubePrometheusStackValues["grafana"]["ingress"]> {
-    return {
-        enabled: true,
-        ingressClassName: ingress.ingressClassName,
-        annotations: {
-            "alb.ingress.kubernetes.io/scheme": "internal",
-            "alb.ingress.kubernetes.io/target-type": "ip",
-            "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
-            "alb.ingress.kubernetes.io/healthcheck-path": "/api/health",
-        },
-        hosts: [ingress.host],
-        path: "/",
-        pathType: "Prefix",
-        tls: [{ hosts: [ingress.host] }],
-    };
 }
 
 /** Which log pipeline parts exist for a destination. */

@@ -1,6 +1,6 @@
 // Control-plane rules. Each reads the remote @pulumi/eks Cluster's inputs (all the offline plan can see) and the
 // real aws:eks/cluster:Cluster child (what a real preview sees), so the same rule holds in both places.
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../../stacks/schema/cluster";
+import { KUBERNETES_MINORS, supportFindings, VERSIONS_AS_OF } from "../../stacks/versions";
 import {
     asArray,
     asBool,
@@ -226,12 +226,12 @@ export const kubernetesVersionAllowed = (level: EnforcementLevel): ResourceValid
         {
             name: "eks-kubernetes-version-allowed",
             description: describe(
-                `The cluster's Kubernetes version is pinned and on the allowed list (default: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}, EKS standard support).`,
-                "EKS Best Practices Guide, Cluster Upgrades: stay on a version in standard support; Amazon EKS Kubernetes version lifecycle (standard support)",
+                `The cluster's Kubernetes version is pinned, in the version table (${KUBERNETES_MINORS.join(", ")}), in EKS support on the table's date (${VERSIONS_AS_OF}), and past standard support only with upgradePolicy EXTENDED: the rule the config applies (stacks/versions/support.ts). allowedVersions narrows it further.`,
+                "EKS Best Practices Guide, Cluster Upgrades: stay on a version in standard support; Amazon EKS Kubernetes version lifecycle (standard and extended support)",
             ),
             types: CLUSTER_TYPES,
             configSchema: {
-                properties: { allowedVersions: { type: "array", items: { type: "string" }, default: [...SUPPORTED_KUBERNETES_VERSIONS] } },
+                properties: { allowedVersions: { type: "array", items: { type: "string" }, default: [...KUBERNETES_MINORS] } },
             },
             validate: (props, args, report) => {
                 if (!applies(args.type, props)) return;
@@ -241,7 +241,17 @@ export const kubernetesVersionAllowed = (level: EnforcementLevel): ResourceValid
                 if (typeof version !== "string" || version === "")
                     return report("version is not set: EKS would pick its default version, so upgrades happen unplanned");
                 if (!allowedVersions.includes(version))
-                    report(`Kubernetes ${version} is not on the allowed list (${allowedVersions.join(", ")})`);
+                    return report(`Kubernetes ${version} is not on the allowed list (${allowedVersions.join(", ")})`);
+                const policy = (props.upgradePolicy as { supportType?: unknown } | undefined)?.supportType;
+                const supportType = policy === "EXTENDED" ? "EXTENDED" : "STANDARD";
+                // The environment is the pack's enforcement level here: the config's prod rule, with EXTENDED as the acceptance.
+                for (const finding of supportFindings({
+                    environment: "prod",
+                    kubernetesVersion: version,
+                    supportType,
+                    acceptExtendedSupport: supportType === "EXTENDED",
+                }))
+                    if (finding.severity === "error") report(finding.rule);
             },
         },
         level,

@@ -11,6 +11,8 @@ import {
     type Environment,
 } from "./common";
 import { defineRule, problems, type Rule } from "./rule";
+import { KUBERNETES_MINORS } from "../versions/model";
+import { supportFindings } from "../versions/support";
 
 const SERVICE_CIDR_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 function cidrInside(inner: string, outer: string): boolean {
@@ -29,8 +31,8 @@ export function isArm64InstanceType(instanceType: string): boolean {
     return suffix.includes("g");
 }
 
-/** Kubernetes minor versions this platform is tested with on EKS (standard support). */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
+/** Kubernetes minor versions the version table pins everything for (stacks/versions/table.ts). */
+export const SUPPORTED_KUBERNETES_VERSIONS = KUBERNETES_MINORS;
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 /** The log types every stack keeps (CIS EKS 2.1.1 asks for audit; api and authenticator explain access). */
 export const REQUIRED_LOG_TYPES = ["api", "audit", "authenticator"] as const;
@@ -119,7 +121,21 @@ export const clusterSchema = z
             .enum(SUPPORTED_KUBERNETES_VERSIONS, {
                 message: `must be a supported Kubernetes version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")} (quote it in YAML: "1.34")`,
             })
-            .describe("The Kubernetes minor version of the control plane (quoted in YAML)."),
+            .describe(
+                "The Kubernetes minor version of the control plane (quoted in YAML). The add-on builds and the node AMI release follow it (stacks/versions/table.ts) unless set.",
+            ),
+        upgradePolicy: z
+            .strictObject({
+                supportType: z
+                    .enum(["STANDARD", "EXTENDED"], { message: "must be STANDARD or EXTENDED" })
+                    .describe(
+                        "STANDARD: EKS upgrades the control plane at the end of standard support. EXTENDED: it stays, at the extended-support price.",
+                    ),
+            })
+            .describe("The EKS upgrade policy."),
+        acceptExtendedSupport: z
+            .boolean()
+            .describe("Accept a version past EKS standard support ($0.60 instead of $0.10 per cluster-hour); prod refuses one without it."),
         endpoint: z
             .strictObject({
                 privateAccess: z
@@ -131,13 +147,18 @@ export const clusterSchema = z
             .describe("Where the Kubernetes API endpoint can be reached from."),
         accessEntries: z
             .array(
-                z.strictObject({
-                    principalArn: iamPrincipalArn.describe("The IAM role or user ARN."),
-                    accessPolicy: z
-                        .enum(ACCESS_POLICY_NAMES, { message: `must be one of ${ACCESS_POLICY_NAMES.join(", ")}` })
-                        .describe("cluster-admin, admin, edit or view (the EKS access policies)."),
-                    namespaces: z.array(dnsLabel).optional().describe("Limit the policy to these namespaces; cluster-wide when absent."),
-                }),
+                z
+                    .strictObject({
+                        principalArn: iamPrincipalArn.describe("The IAM role or user ARN."),
+                        accessPolicy: z
+                            .enum(ACCESS_POLICY_NAMES, { message: `must be one of ${ACCESS_POLICY_NAMES.join(", ")}` })
+                            .describe("cluster-admin, admin, edit or view (the EKS access policies)."),
+                        namespaces: z
+                            .array(dnsLabel)
+                            .optional()
+                            .describe("Limit the policy to these namespaces; cluster-wide when absent."),
+                    })
+                    .describe("An access entry."),
             )
             .describe("Who gets cluster access (EKS access entries; no aws-auth ConfigMap)."),
         bootstrapClusterCreatorAdminPermissions: z
@@ -243,6 +264,23 @@ export const clusterRules: readonly Rule<ClusterView>[] = [
         },
     }),
     defineRule({
+        needs: ["environment", "cluster.kubernetesVersion", "cluster.upgradePolicy", "cluster.acceptExtendedSupport"],
+        summary:
+            "judged against the version table's as-of date: past standard support is refused in prod unless acceptExtendedSupport and supportType EXTENDED, warned elsewhere; a warning within 60 days of the end of standard support",
+        reports: ["eks-platform:cluster.kubernetesVersion", "eks-platform:cluster.upgradePolicy.supportType"],
+        check: ({ environment, cluster: c }) =>
+            supportFindings({
+                environment,
+                kubernetesVersion: c.kubernetesVersion,
+                supportType: c.upgradePolicy.supportType,
+                acceptExtendedSupport: c.acceptExtendedSupport,
+            }).map((f) => ({
+                pathParts: [...f.pathParts],
+                rule: f.rule,
+                ...(f.severity === "warning" ? { severity: "warning" as const } : {}),
+            })),
+    }),
+    defineRule({
         needs: ["environment", "cluster.endpoint"],
         summary: "a public endpoint lists its networks; in prod never 0.0.0.0/0",
         reports: ["eks-platform:cluster.endpoint.publicAccessCidrs"],
@@ -300,25 +338,16 @@ const nodeSettings: z.input<typeof nodeSettingsSchema> = {
     containerd: { maxConcurrentDownloads: 3, registryMirrors: {} },
 };
 
-// EKS add-on versions for Kubernetes 1.34, from the EKS user guide's "latest version" tables (coredns,
-// kube-proxy) and `aws eks describe-addon-versions` as of the AL2023 AMI pinned in the stacks (v20251117).
-// kube-proxy must follow the cluster's minor version (checked above).
-const addons: ClusterConfig["addons"] = {
-    vpcCni: "v1.20.4-eksbuild.1",
-    coredns: "v1.12.4-eksbuild.1",
-    kubeProxy: "v1.34.1-eksbuild.2",
-    podIdentityAgent: "v1.3.8-eksbuild.2",
-    ebsCsiDriver: "v1.50.1-eksbuild.1",
-    metricsServer: "v0.8.0-eksbuild.2",
-};
-
+// The add-on builds are not defaults here: they follow kubernetesVersion through the version table
+// (stacks/versions/table.ts, filled in by the section's prepare in stacks/sections.ts); a stack may pin one.
 const common = {
-    kubernetesVersion: "1.34" as const,
+    kubernetesVersion: "1.35" as const,
+    upgradePolicy: { supportType: "STANDARD" as const },
+    acceptExtendedSupport: false,
     accessEntries: [],
     bootstrapClusterCreatorAdminPermissions: true as const,
     serviceCidr: "172.20.0.0/16",
     nodeSettings,
-    addons,
 };
 
 export const clusterDefaults: Record<Environment, Partial<z.input<typeof clusterSchema>>> = {

@@ -75,3 +75,6 @@ export const iamPrincipalArn = z
         /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/,
         "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admin",
     );
+
+/** Defaults give any part of a section: objects key by key (lists and scalars whole). */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addonVersion, chartVersion, logRetentionDays, quantity, type Environment } from "./common";
+import { addonVersion, chartVersion, logRetentionDays, quantity, type DeepPartial, type Environment } from "./common";
 import { defineRule, problems, type Rule } from "./rule";
 
 export const LOG_DESTINATIONS = ["loki", "cloudwatch", "none"] as const;
@@ -9,7 +9,10 @@ export type LogDestination = (typeof LOG_DESTINATIONS)[number];
 const prometheusRetention = z.string().regex(/^[1-9]\d*(y|w|d|h|m|s|ms)$/, "must be a Prometheus duration such as 15d or 12h");
 
 /** CPU and memory requests of a workload; limits are derived (memory limit = request, no CPU limit). */
-const requests = z.strictObject({ cpu: quantity, memory: quantity });
+const requests = z.strictObject({
+    cpu: quantity.describe("CPU request, e.g. 500m."),
+    memory: quantity.describe("Memory request (and limit), e.g. 2Gi."),
+});
 
 /** A host name for an Ingress rule: lowercase DNS labels, at least two, no wildcard, no scheme or path. */
 const hostName = z
@@ -64,7 +67,9 @@ export const observabilitySchema = z
                 enabled: z.boolean().describe("Install Grafana (needs prometheus.enabled)."),
                 ingressHost: hostName
                     .optional()
-                    .describe("Expose Grafana on this host through an internal load balancer; port-forward only when absent."),
+                    .describe(
+                        "Expose Grafana on this host through the internal Gateway (an HTTPRoute; needs eks-platform:ingress.gateways.internal); port-forward only when absent.",
+                    ),
             })
             .describe("Grafana."),
         logs: z
@@ -158,12 +163,8 @@ export const OBSERVABILITY_CHARTS = {
     loki: "18.11.0",
     fluentBit: "0.58.1",
 } as const;
-const addons = {
-    containerInsights: "v4.5.0-eksbuild.1",
-    adot: "v0.131.0-eksbuild.1",
-} as const;
 
-type Defaults = Partial<z.input<typeof observabilitySchema>>;
+type Defaults = DeepPartial<z.input<typeof observabilitySchema>>;
 
 // dev runs the lighter set: one small Prometheus, no Alertmanager, a small Loki, short retention.
 const dev: Defaults = {
@@ -182,8 +183,9 @@ const dev: Defaults = {
     loki: { chartVersion: OBSERVABILITY_CHARTS.loki, replicas: 1, retentionDays: 7, requests: { cpu: "250m", memory: "512Mi" } },
     fluentBit: { chartVersion: OBSERVABILITY_CHARTS.fluentBit },
     cloudwatch: { retentionDays: 7 },
-    containerInsights: { enabled: false, version: addons.containerInsights },
-    adot: { enabled: false, version: addons.adot, certManagerInstalled: false },
+    // The add-ons' versions follow the cluster's Kubernetes minor (the version table) unless the stack pins one.
+    containerInsights: { enabled: false },
+    adot: { enabled: false, certManagerInstalled: false },
 };
 
 export const observabilityDefaults: Record<Environment, Defaults> = {
@@ -217,6 +219,6 @@ export const observabilityDefaults: Record<Environment, Defaults> = {
         alertmanager: { enabled: true, replicas: 2 },
         loki: { chartVersion: OBSERVABILITY_CHARTS.loki, replicas: 1, retentionDays: 90, requests: { cpu: "1", memory: "2Gi" } },
         cloudwatch: { retentionDays: 90 },
-        containerInsights: { enabled: true, version: addons.containerInsights },
+        containerInsights: { enabled: true },
     },
 };

@@ -28,7 +28,15 @@ export interface Rule<C = RuleInput> {
 export const defineRule = <C>(rule: Rule<C>): Rule<C> => rule;
 
 /** A helper for rules: collects problems at full key paths. */
-export function problems(): { list: RuleProblem[]; add: (pathParts: (string | number)[], rule: string) => void } {
+export function problems(): {
+    list: RuleProblem[];
+    add: (pathParts: (string | number)[], rule: string) => void;
+    warn: (pathParts: (string | number)[], rule: string) => void;
+} {
     const list: RuleProblem[] = [];
-    return { list, add: (pathParts, rule) => list.push({ pathParts, rule }) };
+    return {
+        list,
+        add: (pathParts, rule) => list.push({ pathParts, rule }),
+        warn: (pathParts, rule) => list.push({ pathParts, rule, severity: "warning" }),
+    };
 }

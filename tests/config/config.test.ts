@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, deepMerge, parsePlatformConfig, type ConfigProblem } from "../../stacks/config";
 import { listStacks, rawConfigFor, type StackSource } from "../../plan";
+import { RULES, SECTIONS } from "../../stacks/sections";
 
 function problems(source: StackSource, mutate?: (raw: Record<string, unknown>) => void): ConfigProblem[] {
     const raw = rawConfigFor(source);
@@ -64,7 +65,8 @@ describe("the shipped stacks", () => {
         const config = parsePlatformConfig(rawConfigFor({ stack: "dev" }), "dev");
         // Not in Pulumi.dev.yaml: from the dev defaults.
         expect(config.network.flowLogs.retentionDays).toBe(7);
-        expect(config.cluster.addons.kubeProxy).toMatch(/^v1\.34\./);
+        // Not in any file: from the version table for the cluster's minor (1.35, the default).
+        expect(config.cluster.addons.kubeProxy).toMatch(/^v1\.35\./);
         // In Pulumi.dev.yaml: the file wins.
         expect(config.network.vpcCidr).toBe("10.10.0.0/16");
     });
@@ -243,7 +245,7 @@ describe("bad input: one clear problem per mistake, naming the key path, the val
         expectProblem(
             dev({ "eks-platform:cluster": { addons: { kubeProxy: "v1.31.2-eksbuild.3" } } }),
             "eks-platform:cluster.addons.kubeProxy",
-            /minor version 1\.34/,
+            /minor version 1\.35/,
         );
     });
 
@@ -365,5 +367,27 @@ describe("bad input: one clear problem per mistake, naming the key path, the val
 describe("deepMerge", () => {
     it("merges objects key by key and replaces arrays", () => {
         expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).toEqual({ a: { b: 1, c: [3] }, d: 1, e: 2 });
+    });
+});
+
+describe("the registry of sections and rules", () => {
+    it("every rule reads only values the loader can report as parsed (a typo would make a rule that never runs)", () => {
+        const names = new Set<string>();
+        for (const section of SECTIONS) {
+            names.add(section.name);
+            const shape = (section.schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+            for (const field of Object.keys(shape)) names.add(`${section.name}.${field}`);
+        }
+        for (const rule of RULES) for (const need of rule.needs) expect(names, `${rule.summary}: ${need}`).toContain(need);
+    });
+
+    it("every key a rule reports on is a setting of a registered section", () => {
+        const keys = SECTIONS.map((s) => s.key);
+        for (const rule of RULES)
+            for (const path of rule.reports)
+                expect(
+                    keys.some((k) => path.startsWith(k)),
+                    path,
+                ).toBe(true);
     });
 });

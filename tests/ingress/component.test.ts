@@ -1,27 +1,56 @@
 // The Ingress component under the mock runtime: the controller's Pod Identity role and policy, the webhook rule,
-// the release and its inputs, the IngressClass, and ingress-nginx ordered after the controller (destroy before it).
+// the release and its inputs after the Gateway API CRDs, the GatewayClasses and shared Gateways in dependency order,
+// the IngressClass, and (a stack mid-migration) ingress-nginx ordered after the controller, with its plan warning.
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { Ingress, loadBalancerControllerPolicy } from "../../components/ingress";
-import type { IngressConfig } from "../../stacks/config";
+import { planSubnets } from "../../lib/cidr";
 import { platformConfigFor, type PlannedResource, setupMocks, settle } from "../../plan";
 import { platformContextFor } from "../helpers/stand-ins";
 
-const { recorder } = setupMocks("prod");
-const prod = platformConfigFor("prod").ingress as IngressConfig;
+// prod mid-migration: its Gateways and, acknowledged, the retired ingress-nginx beside them.
+const migrating = {
+    "eks-platform:ingress": { nginx: { enabled: true, acknowledgeRetired: true, replicas: 3 } },
+};
+const { recorder } = setupMocks({ stack: "prod", overrides: migrating });
+const prodConfig = platformConfigFor({ stack: "prod", overrides: migrating });
+const prod = prodConfig.ingress;
+const subnetCidrs = planSubnets({ vpcCidr: "10.30.0.0/16", azCount: 3, publicSubnetPrefix: 24, privateSubnetPrefix: 19 });
 
 const args = {
-    ctx: platformContextFor(platformConfigFor("prod")),
+    ctx: platformContextFor(prodConfig),
     vpcId: pulumi.output("vpc-0123"),
     nodeSecurityGroupId: pulumi.output("sg-nodes"),
     vpcCidr: "10.30.0.0/16",
+    subnetCidrs,
     metricsScrapers: ["monitoring"],
 };
+const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue();
 const ingress = new Ingress("ingress", { ...args, config: prod, podsRoutableFromVpc: true });
+const warnings = warn.mock.calls.map((c) => c[0]);
+warn.mockRestore();
+// calico-cni, no nginx, only the internal Gateway.
 const overlay = new Ingress("overlay", {
     ...args,
-    config: { ...prod, nginx: { ...prod.nginx, enabled: false } },
+    config: {
+        ...prod,
+        nginx: { ...prod.nginx, enabled: false },
+        gateways: { ...prod.gateways, internetFacing: { ...prod.gateways.internetFacing, enabled: false } },
+    },
     podsRoutableFromVpc: false,
+});
+// No shared Gateway at all: the classes only.
+const bare = new Ingress("bare", {
+    ...args,
+    config: {
+        ...prod,
+        nginx: { ...prod.nginx, enabled: false },
+        gateways: {
+            internetFacing: { ...prod.gateways.internetFacing, enabled: false },
+            internal: { ...prod.gateways.internal, enabled: false },
+        },
+    },
+    podsRoutableFromVpc: true,
 });
 
 function of(component: string): PlannedResource[] {
@@ -126,7 +155,7 @@ describe("ingress-nginx", () => {
         const nginx = single("ingress", RELEASE, "ingress-nginx");
         expect(nginx.inputs).toMatchObject({
             chart: "ingress-nginx",
-            version: "4.13.3",
+            version: "4.13.9",
             repositoryOpts: { repo: "https://kubernetes.github.io/ingress-nginx" },
             namespace: "ingress-nginx",
             values: {
@@ -156,5 +185,100 @@ describe("ingress-nginx", () => {
             }),
         ]);
         expect(overlay.namespaceTraffic).toEqual([]);
+    });
+});
+
+describe("Gateway API: CRDs -> controller -> GatewayClass -> Gateway -> routes", () => {
+    const crds = () => single("ingress", "kubernetes:yaml/v2:ConfigFile");
+    const lbc = () => single("ingress", RELEASE, "ingress-lbc");
+    const gatewayOf = (component: string, name: string) =>
+        single(component, "kubernetes:gateway.networking.k8s.io/v1:Gateway", `${component}-${name}-gateway`);
+
+    it("installs the pinned standard channel from the release's manifest, and the controller waits for it", () => {
+        expect(crds().inputs).toEqual({
+            file: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml",
+        });
+        expect(recorder.dependsOn(lbc(), crds())).toBe(true);
+        // Nothing the controller serves comes before it: the CRDs depend on none of it.
+        expect(crds().dependencies).toEqual([]);
+    });
+
+    it("turns the controller's Gateway features on explicitly (no start-up probe that could quietly turn them off)", () => {
+        expect(lbc().inputs.values).toMatchObject({
+            controllerConfig: { featureGates: { ALBGatewayAPI: true, NLBGatewayAPI: true, GatewayListenerSet: true } },
+        });
+    });
+
+    it("declares the alb and nlb GatewayClasses after the controller", () => {
+        const classes = of("ingress").filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:GatewayClass");
+        expect(classes.map((c) => [c.inputs.metadata, (c.inputs.spec as { controllerName: string }).controllerName])).toEqual([
+            [{ name: "alb" }, "gateway.k8s.aws/alb"],
+            [{ name: "nlb" }, "gateway.k8s.aws/nlb"],
+        ]);
+        for (const c of classes) expect(recorder.dependsOn(c, lbc())).toBe(true);
+        expect(of("bare").filter((r) => r.type.includes("gateway.networking.k8s.io/v1:GatewayClass"))).toHaveLength(2);
+    });
+
+    it("makes each enabled shared Gateway after its class, its load balancer and target group settings, and its namespace", () => {
+        const albClass = single("ingress", "kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "ingress-gateway-class-alb");
+        const ns = single("ingress", "kubernetes:core/v1:Namespace", "ingress-gateways");
+        for (const name of ["internet-facing", "internal"]) {
+            const gateway = gatewayOf("ingress", name);
+            const lbConfig = single("ingress", "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration", `ingress-${name}-lb-config`);
+            const targets = single("ingress", "kubernetes:gateway.k8s.aws/v1:TargetGroupConfiguration", `ingress-${name}-targets`);
+            for (const before of [albClass, lbConfig, targets, ns]) expect(recorder.dependsOn(gateway, before), before.name).toBe(true);
+            // The gateway.k8s.aws kinds come with the controller's chart.
+            for (const cfg of [lbConfig, targets]) expect(recorder.dependsOn(cfg, lbc())).toBe(true);
+            expect(gateway.inputs).toMatchObject({ metadata: { name, namespace: "gateway-system" }, spec: { gatewayClassName: "alb" } });
+            const redirect = single("ingress", "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `ingress-${name}-https-redirect`);
+            expect(recorder.dependsOn(redirect, gateway)).toBe(true);
+        }
+        // The chain end to end: a route waits for the CRDs through the Gateway, its class and the controller.
+        expect(
+            recorder.dependsOn(
+                single("ingress", "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "ingress-internal-https-redirect"),
+                crds(),
+            ),
+        ).toBe(true);
+        expect(ns.inputs.metadata).toMatchObject({
+            name: "gateway-system",
+            labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+        });
+    });
+
+    it("declares no Gateway, LoadBalancerConfiguration or namespace for a disabled one", () => {
+        expect(
+            of("overlay")
+                .filter((r) => r.type.endsWith(":Gateway"))
+                .map((r) => r.name),
+        ).toEqual(["overlay-internal-gateway"]);
+        const none = of("bare").filter((r) => /:(Gateway|LoadBalancerConfiguration|HTTPRoute|Namespace)$/.test(r.type));
+        expect(none).toEqual([]);
+        expect(bare.gatewayAttachments).toEqual({});
+    });
+
+    it("hands each Gateway's attachment on: parentRef, namespace label, where its load balancer connects from", () => {
+        expect(ingress.gatewayAttachments.internal).toMatchObject({
+            namespace: "gateway-system",
+            name: "internal",
+            sectionName: "https",
+            namespaceLabel: { key: "eks-platform/gateway-internal", value: "true" },
+            targetType: "ip",
+            // ip targets: the internal ALB's own addresses, in the private subnets.
+            targetSourceCidrs: subnetCidrs.private,
+        });
+        expect(ingress.gatewayAttachments.internetFacing?.targetSourceCidrs).toEqual(subnetCidrs.public);
+        // instance targets (calico-cni): the nodes forward, from the private subnets.
+        expect(overlay.gatewayAttachments.internal).toMatchObject({ targetType: "instance", targetSourceCidrs: subnetCidrs.private });
+        const overlayTargets = single("overlay", "kubernetes:gateway.k8s.aws/v1:TargetGroupConfiguration");
+        expect(overlayTargets.inputs.spec).toEqual({ defaultConfiguration: { targetType: "instance" } });
+    });
+});
+
+describe("ingress-nginx during a migration", () => {
+    it("prints the retirement warning in the plan, naming the version and the way out", () => {
+        expect(warnings).toEqual([
+            expect.stringMatching(/^ingress-nginx 4\.13\.9 is retired .*acknowledgeRetired is true.*nginx\.enabled: false/),
+        ]);
     });
 });

@@ -1,4 +1,4 @@
-// staging switched to CloudWatch Logs, with tracing (ADOT) and a Grafana Ingress: no Loki and no buckets, a log
+// staging switched to CloudWatch Logs, with tracing (ADOT) and Grafana on the internal Gateway: no Loki and no buckets, a log
 // group with the configured retention, Fluent Bit's role scoped to it, and the ADOT add-on with its X-Ray role.
 import { beforeAll, describe, expect, it } from "vitest";
 import { at, inlinePolicy, planObservability, release, releaseNames, type ObservabilityPlan } from "./fixture";
@@ -18,7 +18,7 @@ beforeAll(async () => {
     });
 });
 
-describe("observability with CloudWatch Logs, ADOT and a Grafana Ingress", () => {
+describe("observability with CloudWatch Logs, ADOT and Grafana on the internal Gateway", () => {
     it("has no Loki, no buckets and no Loki datasource", () => {
         const { recorder } = plan;
         expect(releaseNames(recorder)).toEqual(["fluent-bit", "kube-prometheus-stack", "prometheus-operator-crds"]);
@@ -57,18 +57,42 @@ describe("observability with CloudWatch Logs, ADOT and a Grafana Ingress", () =>
         expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess");
     });
 
-    it("exposes Grafana through an internal ALB Ingress that waits for the load balancer controller", () => {
+    it("exposes Grafana through an HTTPRoute on the internal Gateway, no chart Ingress", () => {
         const { recorder } = plan;
         const kps = release(recorder, "kube-prometheus-stack");
-        const ingress = at(kps.inputs.values, "grafana", "ingress") as Record<string, unknown>;
-        expect(ingress).toMatchObject({
-            enabled: true,
-            ingressClassName: "alb",
-            hosts: ["grafana.staging.example.com"],
-            tls: [{ hosts: ["grafana.staging.example.com"] }],
-        });
-        expect(at(ingress, "annotations", "alb.ingress.kubernetes.io/scheme")).toBe("internal");
+        expect(at(kps.inputs.values, "grafana", "ingress")).toEqual({ enabled: false });
         expect(at(kps.inputs.values, "grafana", "grafana.ini", "server", "root_url")).toBe("https://grafana.staging.example.com");
-        expect(recorder.dependsOn(kps, plan.standIns.ingressController)).toBe(true);
+        expect(at(kps.inputs.values, "grafana", "service")).toBeUndefined();
+        const route = recorder.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+        expect(route.inputs).toMatchObject({
+            metadata: { name: "grafana", namespace: "monitoring" },
+            spec: {
+                parentRefs: [{ kind: "Gateway", namespace: "gateway-system", name: "internal", sectionName: "https" }],
+                hostnames: ["grafana.staging.example.com"],
+                rules: [{ backendRefs: [{ name: "kube-prometheus-stack-grafana", port: 80 }] }],
+            },
+        });
+        // Created after the Gateway and the release (the Service), deleted before them.
+        expect(recorder.dependsOn(route, plan.standIns.internalGateway)).toBe(true);
+        expect(recorder.dependsOn(route, kps)).toBe(true);
+        const targets = recorder.one("kubernetes:gateway.k8s.aws/v1:TargetGroupConfiguration");
+        expect(targets.inputs.spec).toEqual({
+            targetReference: { name: "kube-prometheus-stack-grafana" },
+            defaultConfiguration: { targetType: "ip", healthCheckConfig: { healthCheckPath: "/api/health" } },
+        });
+        expect(recorder.dependsOn(route, targets)).toBe(true);
+    });
+
+    it("labels the monitoring namespace for the Gateway and admits its load balancer on Grafana's port only", () => {
+        const { recorder } = plan;
+        const ns = recorder.one("kubernetes:core/v1:Namespace", "observability-namespace");
+        expect(at(ns.inputs, "metadata", "labels")).toMatchObject({ "eks-platform/gateway-internal": "true" });
+        const traffic = plan.component.namespaceTraffic[0];
+        expect(traffic?.ingress).toContainEqual({
+            name: "grafana-gateway",
+            cidrs: plan.grafanaGateway.targetSourceCidrs,
+            ports: [{ port: 3000 }],
+        });
+        expect(plan.component.grafanaAccess).toBeDefined();
     });
 });

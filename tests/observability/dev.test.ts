@@ -235,7 +235,7 @@ describe("observability on dev", () => {
         const strays = plan.recorder.resources.filter(
             (r) =>
                 !r.type.startsWith("pulumi:providers:") &&
-                !["system", "gp3", "pod-identity-agent", "aws-load-balancer-controller", "observability"].includes(r.name) &&
+                !["system", "gp3", "pod-identity-agent", "internal-gateway", "observability"].includes(r.name) &&
                 !r.parent?.includes("Observability"),
         );
         expect(strays.map((r) => `${r.type}::${r.name}`)).toEqual([]);

@@ -1,9 +1,10 @@
 // Builds the Observability component alone under the mock runtime, with stand-ins for what the Cluster, Karpenter
 // and Ingress components hand it (a Kubernetes provider, the system node group, the gp3 StorageClass, the Pod
-// Identity agent add-on, the load balancer controller's release). One call per test file: Pulumi's state is global.
+// Identity agent add-on, the internal shared Gateway). One call per test file: Pulumi's state is global.
 import * as kubernetes from "@pulumi/kubernetes";
 import { loadBalancerControllerMetrics } from "../../components/ingress/values";
 import { karpenterMetrics } from "../../components/karpenter/values";
+import type { GatewayAttachment } from "../../components/lib/contracts";
 import { Observability } from "../../components/observability";
 import { settle, setupMocks, type PlannedResource, type Recorder, type StackSource } from "../../plan";
 import { platformContextFor } from "../helpers/stand-ins";
@@ -18,19 +19,30 @@ export interface ObservabilityPlan {
         systemNodeGroup: PlannedResource;
         storageClass: PlannedResource;
         podIdentityAgent: PlannedResource;
-        ingressController: PlannedResource;
+        internalGateway: PlannedResource;
     };
+    /** The internal Gateway's attachment as the Ingress component would hand it. */
+    grafanaGateway: GatewayAttachment;
 }
 
 export async function planObservability(source: StackSource | string): Promise<ObservabilityPlan> {
     const { config, recorder } = setupMocks(source);
     const ctx = platformContextFor(config);
     const provider = ctx.k8sProvider;
-    const ingressController = new kubernetes.helm.v3.Release(
-        "aws-load-balancer-controller",
-        { chart: "aws-load-balancer-controller", version: "3.5.0", namespace: "kube-system" },
+    const gateway = new kubernetes.apiextensions.CustomResource(
+        "internal-gateway",
+        { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "internal", namespace: "gateway-system" } },
         { provider },
     );
+    const grafanaGateway: GatewayAttachment = {
+        namespace: "gateway-system",
+        name: "internal",
+        sectionName: "https",
+        namespaceLabel: { key: "eks-platform/gateway-internal", value: "true" },
+        targetType: "ip",
+        targetSourceCidrs: ["10.20.32.0/19", "10.20.64.0/19"],
+        gateway,
+    };
     const component = new Observability("observability", {
         ctx,
         config: config.observability,
@@ -38,8 +50,8 @@ export async function planObservability(source: StackSource | string): Promise<O
             karpenter: karpenterMetrics(config.karpenter.namespace),
             loadBalancerController: loadBalancerControllerMetrics({}),
         },
-        ingressClassName: config.ingress.ingressClass.name,
-        ingressController,
+        grafanaGateway,
+        vpcCidr: "10.20.0.0/16",
     });
     await settle();
     return {
@@ -50,8 +62,9 @@ export async function planObservability(source: StackSource | string): Promise<O
             systemNodeGroup: recorder.one("aws:eks/nodeGroup:NodeGroup", "system"),
             storageClass: recorder.one("kubernetes:storage.k8s.io/v1:StorageClass", "gp3"),
             podIdentityAgent: recorder.one("aws:eks/addon:Addon", "pod-identity-agent"),
-            ingressController: recorder.one(RELEASE, "aws-load-balancer-controller"),
+            internalGateway: recorder.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", "internal-gateway"),
         },
+        grafanaGateway,
     };
 }
 

@@ -1,6 +1,7 @@
 // prod under the mock runtime: two Prometheus replicas on 200 GiB, Alertmanager, protected Loki buckets with 90-day
 // retention, and Container Insights through Pod Identity (its own log shipping off: Fluent Bit already ships logs).
 import { beforeAll, describe, expect, it } from "vitest";
+import { observabilityAddonVersions } from "../../stacks/versions";
 import { at, planObservability, release, releaseNames, type ObservabilityPlan } from "./fixture";
 
 let plan: ObservabilityPlan;
@@ -49,7 +50,7 @@ describe("observability on prod", () => {
         const addon = recorder.one("aws:eks/addon:Addon", "observability-amazon-cloudwatch-observability");
         expect(addon.inputs).toMatchObject({
             addonName: "amazon-cloudwatch-observability",
-            addonVersion: "v4.5.0-eksbuild.1",
+            addonVersion: observabilityAddonVersions("1.35").containerInsights,
             clusterName: "eks-platform-prod",
         });
         expect(JSON.parse(addon.inputs.configurationValues as string)).toEqual({ containerLogs: { enabled: false } });

@@ -29,7 +29,7 @@ const kpsInput = (over: Partial<KubePrometheusStackInput> = {}): KubePrometheusS
     grafana: {
         enabled: true,
         adminSecretName: "grafana-admin",
-        ingress: { host: "grafana.example.com", ingressClassName: "alb" },
+        gatewayRoute: { host: "grafana.example.com", instanceTargets: false },
         lokiUrl: lokiUrl(),
     },
     ...over,
@@ -70,6 +70,19 @@ describe("kube-prometheus-stack values", () => {
         const v = kubePrometheusStackValues(kpsInput());
         expect(v.grafana.admin?.existingSecret).toBe("grafana-admin");
         expect(JSON.stringify(v)).not.toMatch(/adminPassword|"password"/i);
+    });
+
+    it("serves Grafana's root URL on its Gateway host, never through the chart's Ingress; NodePort for instance targets", () => {
+        const v = kubePrometheusStackValues(kpsInput());
+        expect(v.grafana.ingress).toEqual({ enabled: false });
+        expect(v.grafana["grafana.ini"]).toEqual({ server: { root_url: "https://grafana.example.com" } });
+        expect(v.grafana.service).toBeUndefined();
+        const overlay = kubePrometheusStackValues(
+            kpsInput({
+                grafana: { enabled: true, adminSecretName: "g", gatewayRoute: { host: "grafana.example.com", instanceTargets: true } },
+            }),
+        );
+        expect(overlay.grafana.service).toEqual({ type: "NodePort" });
     });
 
     it("has no Ingress and no root_url without a host", () => {
@@ -186,8 +199,6 @@ const SUBCHART_KEYS = new Set([
     "grafana/resources",
     "grafana/testFramework",
     "grafana/grafana.ini",
-    "grafana/ingress/ingressClassName",
-    "grafana/ingress/pathType",
     "kube-state-metrics/nodeSelector",
     "kube-state-metrics/tolerations",
     "kube-state-metrics/resources",
@@ -227,7 +238,7 @@ if (!fs.existsSync(REFERENCE)) console.warn(`observability conformance skipped: 
 
 describe("monitoring namespace traffic (baseline network policy)", () => {
     it("lets Prometheus scrape every namespace and the nodes, and the control plane call the operator's webhook", () => {
-        const t = monitoringNamespaceTraffic({ vpcCidr: "10.10.0.0/16", grafanaIngress: false, podIdentity: true });
+        const t = monitoringNamespaceTraffic({ vpcCidr: "10.10.0.0/16", podIdentity: true });
         expect(t.namespace).toBe("monitoring");
         expect(t.withinNamespace).toBe(true);
         expect(t.kubeApi).toBe(true);
@@ -236,9 +247,17 @@ describe("monitoring namespace traffic (baseline network policy)", () => {
         expect(t.ingress).toEqual([{ name: "operator-webhook", cidrs: ["10.10.0.0/16"], ports: [{ port: 10250 }] }]);
     });
 
-    it("opens Grafana's port to the VPC (the ALB) only when Grafana has an Ingress", () => {
-        const t = monitoringNamespaceTraffic({ vpcCidr: "10.30.0.0/16", grafanaIngress: true, podIdentity: false });
-        expect(t.ingress).toContainEqual({ name: "grafana-alb", cidrs: ["10.30.0.0/16"], ports: [{ port: 3000 }] });
+    it("opens Grafana's port only to the addresses its Gateway's load balancer connects from, only with a route", () => {
+        const t = monitoringNamespaceTraffic({
+            vpcCidr: "10.30.0.0/16",
+            grafanaGatewaySources: ["10.30.32.0/19", "10.30.64.0/19"],
+            podIdentity: false,
+        });
+        expect(t.ingress).toContainEqual({ name: "grafana-gateway", cidrs: ["10.30.32.0/19", "10.30.64.0/19"], ports: [{ port: 3000 }] });
+        expect(t.ingress.filter((r) => r.ports?.some((p) => p.port === 3000))).toHaveLength(1);
+        expect(monitoringNamespaceTraffic({ vpcCidr: "10.30.0.0/16", grafanaGatewaySources: [], podIdentity: false }).ingress).toHaveLength(
+            1,
+        );
     });
 });
 
@@ -291,7 +310,6 @@ describe("monitoring namespace egress to the Pod Identity agent and host-network
     it("declares Pod Identity workloads when it has them, and opens host-network metrics ports on the nodes", () => {
         const t = monitoringNamespaceTraffic({
             vpcCidr: "10.10.0.0/16",
-            grafanaIngress: false,
             podIdentity: true,
             hostScrapePorts: [8080],
         });

@@ -1,55 +1,18 @@
-// The destroy order, checked on the full plan. Pulumi deletes in reverse dependency order, so "A is deleted before
-// B" holds exactly when A waits for B: through its dependencies (explicit and from inputs), its provider, its
-// parent (children go before their parent), and — for a dependency on a component — all of that component's
-// descendants (the engine expands it for deletes, pulumi/pulumi#7788). Used by destroy-order*.test.ts, one stack
-// per process because a plan is one Pulumi program run.
+// The destroy order, checked on the full plan with the plan's dependency graph (plan/dependencies.ts deletedBefore).
 import { expect, it } from "vitest";
 import { clusterSweepHookName, vpcSweepHookName } from "../../components/lib/destroy-hooks";
-import { type PlannedResource, type PlanResult } from "../../plan";
+import { DependencyGraph, type PlannedResource, type PlanResult } from "../../plan";
 
 export class DeleteOrder {
-    private readonly byUrn = new Map<string, PlannedResource>();
-    private readonly children = new Map<string, PlannedResource[]>();
+    private readonly graph: DependencyGraph;
 
     constructor(readonly plan: PlanResult) {
-        for (const r of plan.resources) {
-            this.byUrn.set(r.urn, r);
-            if (r.parent) this.children.set(r.parent, [...(this.children.get(r.parent) ?? []), r]);
-        }
-    }
-
-    private descendants(urn: string): string[] {
-        return (this.children.get(urn) ?? []).flatMap((c) => [c.urn, ...this.descendants(c.urn)]);
-    }
-
-    /** What `r` waits for directly, for deletion. */
-    private edges(r: PlannedResource): string[] {
-        const out = new Set(r.dependencies);
-        if (r.provider) out.add(r.provider.slice(0, r.provider.lastIndexOf("::")));
-        if (r.parent) out.add(r.parent);
-        for (const d of r.dependencies) {
-            const dep = this.byUrn.get(d);
-            if (dep && !dep.custom) for (const u of this.descendants(d)) out.add(u);
-        }
-        return [...out];
+        this.graph = new DependencyGraph(plan.resources);
     }
 
     /** True when `a` is deleted before `b` (a waits for b, transitively). */
     deletedBefore(a: PlannedResource, b: PlannedResource): boolean {
-        const seen = new Set<string>();
-        const stack = [a.urn];
-        while (stack.length > 0) {
-            const urn = stack.pop() as string;
-            if (seen.has(urn)) continue;
-            seen.add(urn);
-            const r = this.byUrn.get(urn);
-            if (!r) continue;
-            for (const e of this.edges(r)) {
-                if (e === b.urn) return true;
-                stack.push(e);
-            }
-        }
-        return false;
+        return this.graph.deletedBefore(a, b);
     }
 
     all(type: string): PlannedResource[] {
@@ -131,7 +94,12 @@ export function destroyOrderCases(getPlan: () => PlanResult, expectations: () =>
             .filter((s) => (s.inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer");
         const nginx = o.releases(CHARTS.ingressNginx);
         expect(nginx).toHaveLength(expectations().nginx ? 1 : 0);
-        expect(o.notBefore([...ingresses, ...lbServices, ...nginx], lbc)).toEqual([]);
+        // Gateways make ALBs/NLBs too; their routes and load balancer settings go with them.
+        const gateways = o.plan.resources.filter((r) => /^kubernetes:gateway\.(networking\.k8s\.io|k8s\.aws)\/v1:/.test(r.type));
+        expect(gateways.length).toBeGreaterThan(0);
+        expect(o.notBefore([...ingresses, ...lbServices, ...nginx, ...gateways], lbc)).toEqual([]);
+        // The controller goes before the Gateway API CRDs it serves.
+        expect(o.deletedBefore(lbc, o.one("kubernetes:yaml/v2:ConfigFile"))).toBe(true);
     });
 
     it("the Calico Installation goes before the tigera-operator", () => {

@@ -38,7 +38,7 @@ export const json = (v: unknown) => JSON.stringify(v);
 export const eksCluster = (overrides: Record<string, unknown> = {}) =>
     res("eks:index:Cluster", {
         name: "eks-platform-test",
-        version: "1.34",
+        version: "1.35",
         endpointPrivateAccess: true,
         endpointPublicAccess: false,
         publicAccessCidrs: [],
@@ -52,7 +52,7 @@ export const eksCluster = (overrides: Record<string, unknown> = {}) =>
 export const awsEksCluster = (vpcConfig: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}) =>
     res("aws:eks/cluster:Cluster", {
         name: "eks-platform-test",
-        version: "1.34",
+        version: "1.35",
         vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: false, subnetIds: ["subnet-1"], ...vpcConfig },
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc" } },
         enabledClusterLogTypes: ["api", "audit", "authenticator"],

@@ -23,7 +23,9 @@ describe("policy registry", () => {
         expect(new Set(policyDefinitions.map((p) => p.name)).size).toBe(policyDefinitions.length);
         for (const p of policyDefinitions) {
             expect(p.name).toMatch(/^[a-z0-9-]+$/);
-            expect(p.description, p.name).toMatch(/\[source: .*(CIS|Best Practices|Karpenter|AWS Foundational|Pulumi docs).*\]$/);
+            expect(p.description, p.name).toMatch(
+                /\[source: .*(CIS|Best Practices|Karpenter|AWS Foundational|Pulumi docs|Kubernetes SIG).*\]$/,
+            );
         }
     });
 

@@ -202,10 +202,25 @@ export const CASES: Record<string, PolicyCases> = {
         bad: [
             { title: "unsupported version", resources: [eksCluster({ version: "1.27" })], message: /1\.27/ },
             { title: "version left to EKS", resources: [eksCluster({ version: undefined })], message: /not set/ },
+            {
+                title: "past standard support on the table's date, policy STANDARD",
+                resources: [eksCluster({ version: "1.34" })],
+                message: /left EKS standard support on 2026-12-02/,
+            },
+            {
+                title: "not on the narrowed list",
+                resources: [eksCluster({ version: "1.35" })],
+                config: { allowedVersions: ["1.36"] },
+                message: /allowed list/,
+            },
         ],
         good: [
-            { title: "1.34", resources: [eksCluster(), awsEksCluster()] },
-            { title: "list from config", resources: [eksCluster({ version: "1.31" })], config: { allowedVersions: ["1.31"] } },
+            { title: "1.35", resources: [eksCluster(), awsEksCluster()] },
+            {
+                title: "1.34 with the EXTENDED upgrade policy",
+                resources: [eksCluster({ version: "1.34", upgradePolicy: { supportType: "EXTENDED" } })],
+            },
+            { title: "list from config", resources: [eksCluster({ version: "1.36" })], config: { allowedVersions: ["1.36"] } },
         ],
     },
     "eks-no-default-node-group": {
@@ -765,6 +780,39 @@ export const CASES: Record<string, PolicyCases> = {
                         repositoryOpts: { repo: "https://charts.example.com" },
                     }),
                     res("kubernetes:helm.sh/v3:Release", { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" }),
+                ],
+            },
+        ],
+    },
+    "helm-chart-not-retired": {
+        bad: [
+            {
+                title: "ingress-nginx from its repository",
+                resources: [
+                    res("kubernetes:helm.sh/v3:Release", {
+                        chart: "ingress-nginx",
+                        version: "4.13.9",
+                        repositoryOpts: { repo: "https://kubernetes.github.io/ingress-nginx" },
+                    }),
+                ],
+                message: /chart ingress-nginx 4\.13\.9 was retired on 2026-03-24 .*use Gateway API/,
+            },
+            {
+                title: "ingress-nginx as repo/chart or from an OCI mirror",
+                resources: [
+                    res("kubernetes:helm.sh/v3:Release", { chart: "ingress-nginx/ingress-nginx", version: "4.15.1" }),
+                    res("kubernetes:helm.sh/v4:Chart", { chart: "oci://registry.example.com/mirror/ingress-nginx", version: "4.14.5" }),
+                ],
+                message: /was retired on 2026-03-24/,
+            },
+        ],
+        good: [
+            {
+                title: "maintained charts, one with a similar name",
+                resources: [
+                    res("kubernetes:helm.sh/v3:Release", { chart: "aws-load-balancer-controller", version: "3.5.0" }),
+                    // F5's NGINX Ingress Controller (nginx/kubernetes-ingress) is a different, maintained project.
+                    res("kubernetes:helm.sh/v3:Release", { chart: "oci://ghcr.io/nginx/charts/nginx-ingress", version: "2.3.0" }),
                 ],
             },
         ],

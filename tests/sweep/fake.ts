@@ -618,3 +618,81 @@ export const EXPECTED_MUTATIONS = [
     "DeleteSecurityGroup sg-backend",
     "DeleteNetworkInterface eni-leaked",
 ];
+
+/**
+ * What the LB controller leaves for Gateways (tags per pkg/deploy/tracking/provider.go at v3.5.0: the cluster tag,
+ * `<prefix>/stack=<namespace>/<gateway>` and `<prefix>/resource`): a shared ALB Gateway with its target group and
+ * frontend security group, a team's NLB Gateway with its target group; and look-alikes that must survive (another
+ * cluster's Gateway ALB, a Gateway-tagged one without the cluster tag).
+ */
+export function seedGatewayLeftovers(fake: FakeAws, cluster: string, vpc = "vpc-mine"): void {
+    const lbArn = (type: "app" | "net", name: string, id: string) =>
+        `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/${type}/${name}/${id}`;
+    const tgArn = (name: string) => `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${name}/0123456789abcdef`;
+    const alb = (resource: string) => ({
+        "elbv2.k8s.aws/cluster": cluster,
+        "gateway.k8s.aws.alb/stack": "gateway-system/internet-facing",
+        "gateway.k8s.aws.alb/resource": resource,
+    });
+    const nlb = (resource: string) => ({
+        "elbv2.k8s.aws/cluster": cluster,
+        "gateway.k8s.aws.nlb/stack": "team-a/tcp",
+        "gateway.k8s.aws.nlb/resource": resource,
+    });
+    fake.loadBalancers = [
+        {
+            arn: lbArn("app", "k8s-gateways-internet", "aaa111"),
+            name: "k8s-gateways-internet",
+            vpcId: vpc,
+            type: "application",
+            tags: alb("LoadBalancer"),
+        },
+        { arn: lbArn("net", "k8s-teama-tcp", "bbb222"), name: "k8s-teama-tcp", vpcId: vpc, type: "network", tags: nlb("LoadBalancer") },
+        {
+            arn: lbArn("app", "other-cluster-gateway", "ccc333"),
+            name: "other-cluster-gateway",
+            vpcId: vpc,
+            type: "application",
+            tags: { ...alb("LoadBalancer"), "elbv2.k8s.aws/cluster": "someone-else" },
+        },
+        {
+            arn: lbArn("app", "no-cluster-tag", "ddd444"),
+            name: "no-cluster-tag",
+            vpcId: vpc,
+            type: "application",
+            tags: { "gateway.k8s.aws.alb/stack": "gateway-system/internal" },
+        },
+    ];
+    fake.targetGroups = [
+        {
+            arn: tgArn("k8s-monitori-grafana"),
+            name: "k8s-monitori-grafana",
+            vpcId: vpc,
+            tags: alb("monitoring/grafana:80"),
+            loadBalancerArn: lbArn("app", "k8s-gateways-internet", "aaa111"),
+        },
+        {
+            arn: tgArn("k8s-teama-tcp"),
+            name: "k8s-teama-tcp",
+            vpcId: vpc,
+            tags: nlb("team-a/tcp-svc:9000"),
+            loadBalancerArn: lbArn("net", "k8s-teama-tcp", "bbb222"),
+        },
+    ];
+    fake.instances = [];
+    fake.securityGroups = [
+        { id: "sg-gateway-frontend", name: "k8s-gateways-internet-1a2b", vpcId: vpc, tags: alb("ManagedLBSecurityGroup"), rules: [] },
+        { id: "sg-hand-made", name: "hand-made", vpcId: vpc, tags: {}, rules: [] },
+    ];
+    fake.interfaces = [
+        {
+            id: "eni-gateway-alb",
+            vpcId: vpc,
+            status: "in-use",
+            description: "ELB app/k8s-gateways-internet/aaa111",
+            tags: {},
+            securityGroupIds: ["sg-gateway-frontend"],
+        },
+    ];
+    fake.subnets = [{ id: "subnet-a", vpcId: vpc, tags: { "karpenter.sh/discovery": cluster } }];
+}

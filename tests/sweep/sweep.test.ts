@@ -18,7 +18,9 @@ import {
     isLeakedCniInterfaceOf,
     tagMap,
 } from "../../components/lib/sweep/tags";
-import { EXPECTED_MUTATIONS, FakeAws, LB_ENI_RELEASE_MS, awsError, seedLeftovers } from "./fake";
+import { GATEWAY_CONTROLLERS } from "../../components/ingress/gateway-objects";
+import { LBC_STACK_TAGS } from "../../components/lib/sweep/tags";
+import { EXPECTED_MUTATIONS, FakeAws, LB_ENI_RELEASE_MS, awsError, seedGatewayLeftovers, seedLeftovers } from "./fake";
 
 const CLUSTER = "eks-platform-prod";
 const VPC = "vpc-mine";
@@ -231,11 +233,47 @@ describe("sweepCluster", () => {
     });
 });
 
+describe("sweepCluster: what Gateways leave", () => {
+    it("deletes this cluster's Gateway-made load balancers, target groups and security groups, nothing else", async () => {
+        fake.restore();
+        fake = new FakeAws();
+        seedGatewayLeftovers(fake, CLUSTER, VPC);
+
+        const report = await sweepCluster(options());
+
+        expect(report.deleted.loadBalancers).toEqual([
+            expect.stringContaining("/app/k8s-gateways-internet/"),
+            expect.stringContaining("/net/k8s-teama-tcp/"),
+        ]);
+        expect(report.deleted.targetGroups).toEqual([
+            expect.stringContaining("targetgroup/k8s-monitori-grafana/"),
+            expect.stringContaining("targetgroup/k8s-teama-tcp/"),
+        ]);
+        expect(report.deleted.securityGroups).toEqual(["sg-gateway-frontend"]);
+        expect(survivors()).toEqual({
+            loadBalancers: ["no-cluster-tag", "other-cluster-gateway"],
+            targetGroups: [],
+            securityGroups: ["sg-hand-made"],
+            interfaces: [],
+        });
+        expect(fake.raised).toEqual([]);
+    });
+
+    it("knows the stack tag of every Gateway class the platform offers", () => {
+        for (const { tagPrefix } of Object.values(GATEWAY_CONTROLLERS)) expect(LBC_STACK_TAGS).toContain(`${tagPrefix}/stack`);
+    });
+});
+
 describe("ownership predicates", () => {
     const c = "prod";
     it("load balancers and target groups: this cluster's controller tag and a stack tag", () => {
         expect(isControllerElbResourceOf(c, { "elbv2.k8s.aws/cluster": c, "ingress.k8s.aws/stack": "ns/name" })).toBe(true);
         expect(isControllerElbResourceOf(c, { "elbv2.k8s.aws/cluster": c, "service.k8s.aws/stack": "ns/svc" })).toBe(true);
+        expect(isControllerElbResourceOf(c, { "elbv2.k8s.aws/cluster": c, "gateway.k8s.aws.alb/stack": "gateway-system/internal" })).toBe(
+            true,
+        );
+        expect(isControllerElbResourceOf(c, { "elbv2.k8s.aws/cluster": c, "gateway.k8s.aws.nlb/stack": "team/tcp" })).toBe(true);
+        expect(isControllerElbResourceOf(c, { "gateway.k8s.aws.alb/stack": "gateway-system/internal" })).toBe(false);
         expect(isControllerElbResourceOf(c, { "elbv2.k8s.aws/cluster": c })).toBe(false);
         expect(isControllerElbResourceOf(c, { "elbv2.k8s.aws/cluster": "prod-2", "ingress.k8s.aws/stack": "ns/name" })).toBe(false);
         expect(isControllerElbResourceOf(c, {})).toBe(false);

@@ -3,7 +3,7 @@
 // fact says where it came from. The checker the table relies on is itself shown to catch each fault.
 import { describe, expect, it } from "vitest";
 import { addonVersion } from "../../stacks/schema/common";
-import { clusterDefaults } from "../../stacks/schema/cluster";
+import { clusterSchema } from "../../stacks/schema/cluster";
 import {
     ADDON_NAMES,
     KUBERNETES_MINORS,
@@ -139,7 +139,7 @@ describe("versionsFor and the per-section views", () => {
 
     it.each([...KUBERNETES_MINORS])("%s fits eks-platform:cluster.addons and the observability add-on settings", (minor) => {
         const cluster = clusterAddonVersions(minor);
-        expect(Object.keys(cluster).sort()).toEqual(Object.keys(clusterDefaults.dev.addons ?? {}).sort());
+        expect(Object.keys(cluster).sort()).toEqual(Object.keys(clusterSchema.shape.addons.shape).sort());
         for (const v of [...Object.values(cluster), ...Object.values(observabilityAddonVersions(minor))]) {
             expect(addonVersion.safeParse(v).success, v).toBe(true);
         }

@@ -7,12 +7,19 @@
  * `elbv2.k8s.aws/cluster=<cluster>`; its IAM policy scopes DeleteLoadBalancer, DeleteTargetGroup and
  * DeleteSecurityGroup to `aws:ResourceTag/elbv2.k8s.aws/cluster` (kubernetes-sigs/aws-load-balancer-controller
  * docs/install/iam_policy.json). Load balancers, target groups and per-LB (frontend) security groups also carry the
- * stack tag of the Ingress (`ingress.k8s.aws/stack`) or Service (`service.k8s.aws/stack`) that asked for them; the
- * shared backend security group `k8s-traffic-<cluster>-<hash>` carries `elbv2.k8s.aws/resource=backend-sg` instead
- * (docs/deploy/security_groups.md).
+ * stack tag `<prefix>/stack` of what asked for them: an Ingress (`ingress.k8s.aws`), a Service (`service.k8s.aws`), an
+ * ALB Gateway (`gateway.k8s.aws.alb`) or an NLB Gateway (`gateway.k8s.aws.nlb`), the value `<namespace>/<name>`
+ * (pkg/deploy/tracking/provider.go StackTags; the Gateway prefixes in pkg/gateway/constants/controller_constants.go,
+ * both at v3.5.0). The shared backend security group `k8s-traffic-<cluster>-<hash>` carries
+ * `elbv2.k8s.aws/resource=backend-sg` instead (docs/deploy/security_groups.md).
  */
 export const LBC_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
-export const LBC_STACK_TAGS = ["ingress.k8s.aws/stack", "service.k8s.aws/stack"] as const;
+export const LBC_STACK_TAGS = [
+    "ingress.k8s.aws/stack",
+    "service.k8s.aws/stack",
+    "gateway.k8s.aws.alb/stack",
+    "gateway.k8s.aws.nlb/stack",
+] as const;
 export const LBC_RESOURCE_TAG = "elbv2.k8s.aws/resource";
 
 /**
@@ -48,7 +55,7 @@ export function tagMap(list: readonly { Key?: string; Value?: string }[] | undef
 
 const hasStackTag = (tags: Tags) => LBC_STACK_TAGS.some((key) => tags[key] !== undefined);
 
-/** A load balancer or target group the LB controller made for an Ingress or Service of this cluster. */
+/** A load balancer or target group the LB controller made for an Ingress, a Service or a Gateway of this cluster. */
 export function isControllerElbResourceOf(clusterName: string, tags: Tags): boolean {
     return tags[LBC_CLUSTER_TAG] === clusterName && hasStackTag(tags);
 }

@@ -108,11 +108,13 @@ export const nodePoolSchema = z
             .describe("Only these zones (of the network's)."),
         taints: z
             .array(
-                z.strictObject({
-                    key: labelKey.describe("Taint key."),
-                    value: labelValue.optional().describe("Taint value."),
-                    effect: enumOf(TAINT_EFFECTS).describe("NoSchedule, PreferNoSchedule or NoExecute."),
-                }),
+                z
+                    .strictObject({
+                        key: labelKey.describe("Taint key."),
+                        value: labelValue.optional().describe("Taint value."),
+                        effect: enumOf(TAINT_EFFECTS).describe("NoSchedule, PreferNoSchedule or NoExecute."),
+                    })
+                    .describe("A taint."),
             )
             .describe("Taints of the pool's nodes (a team pool gets its team taint)."),
         labels: z.record(labelKey, labelValue).describe("Labels of the pool's nodes."),
@@ -181,13 +183,15 @@ export const nodeClassSchema = z
                 id: z
                     .string()
                     .regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0")
-                    .optional(),
-                name: z.string().min(1).optional(),
+                    .optional()
+                    .describe("An AMI id."),
+                name: z.string().min(1).optional().describe("An AMI name (wildcards as EC2 allows)."),
                 owner: z
                     .string()
                     .regex(/^(\d{12}|self|amazon)$/, "must be an account id, self or amazon")
-                    .optional(),
-                tags: z.record(z.string(), z.string()).optional(),
+                    .optional()
+                    .describe("The AMI owner: an account id, self or amazon."),
+                tags: z.record(z.string(), z.string()).optional().describe("AMI tags to match."),
             })
             .refine((s) => [s.id, s.name, s.tags].filter((x) => x !== undefined).length === 1, {
                 message: "must select the AMI by exactly one of id, name or tags",
@@ -304,13 +308,13 @@ const platformPool = (cpu: string, memory: string, budgets: z.input<typeof platf
     expireAfter: "720h",
 });
 
+// amiAlias follows the cluster's Kubernetes minor (the version table's AMI release), unless the stack pins one.
 export const karpenterDefaults: Record<Environment, Partial<z.input<typeof karpenterSchema>>> = {
     dev: {
         ...common,
         replicas: 1,
         // Half the documented CPU on dev's two small system nodes; memory as documented (the controller's caches).
         controllerResources: { cpu: "500m", memory: DOCUMENTED_CONTROLLER.memory },
-        amiAlias: "al2023@v20251120",
         nodeClasses: [{ name: "default", volumeSizeGiB: 50 }],
         platformNodePool: platformPool("16", "64Gi", [{ nodes: "1" }]),
     },
@@ -318,7 +322,6 @@ export const karpenterDefaults: Record<Environment, Partial<z.input<typeof karpe
         ...common,
         replicas: 2,
         controllerResources: { ...DOCUMENTED_CONTROLLER },
-        amiAlias: "al2023@v20251120",
         nodeClasses: [{ name: "default", volumeSizeGiB: 80 }],
         platformNodePool: platformPool("32", "128Gi", [{ nodes: "1" }]),
     },
@@ -326,7 +329,6 @@ export const karpenterDefaults: Record<Environment, Partial<z.input<typeof karpe
         ...common,
         replicas: 2,
         controllerResources: { ...DOCUMENTED_CONTROLLER },
-        amiAlias: "al2023@v20251120",
         nodeClasses: [{ name: "default", volumeSizeGiB: 100 }],
         // No voluntary disruption in business hours (the prod rule for every pool).
         platformNodePool: platformPool("64", "256Gi", [

@@ -113,7 +113,8 @@ function managedGroups(plan: PlanResult, catalog: InstanceCatalog): NodeGroup[] 
     const groups: NodeGroup[] = [];
     for (const r of plan.resources) {
         if (r.type !== "eks:index:ManagedNodeGroup" && r.type !== "aws:eks/nodeGroup:NodeGroup") continue;
-        if (r.standIn) continue;
+        // The remote component's own aws:eks NodeGroup child (modelled or stand-in) is the same nodes: read the component.
+        if (r.standIn || (r.parent !== undefined && byUrn.get(r.parent)?.type === "eks:index:ManagedNodeGroup")) continue;
         const deps = r.dependencies.map((d) => byUrn.get(d)).filter((d): d is PlannedResource => d !== undefined);
         const launchTemplate = deps.find((d) => d.type === "aws:ec2/launchTemplate:LaunchTemplate");
         const userData =

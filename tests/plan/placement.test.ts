@@ -19,6 +19,7 @@ import {
     stackFile,
     tolerates,
     type FindingKind,
+    type PlannedResource,
     type PlanResult,
 } from "../../plan";
 import { sharedPlan } from "../helpers/shared-plan";
@@ -168,6 +169,15 @@ describe("placement findings: each fails on a bad case and passes on a good one"
     it("undescribed: a release whose chart no component describes", () => {
         expect(kinds(planOf(...nets, ...managedGroup(), release("x", "some-chart", {})))).toEqual(["undescribed"]);
         expect(kinds(planOf(...nets, ...managedGroup(), release("x", "prometheus-operator-crds", {})))).toEqual([]);
+    });
+});
+
+describe("node groups from the plan", () => {
+    it("reads a managed node group once, even with the remote component's aws:eks NodeGroup child beside it", () => {
+        const [lt, group] = managedGroup();
+        const child = { ...(group as PlannedResource), urn: "urn:child", type: "aws:eks/nodeGroup:NodeGroup", parent: group?.urn };
+        const report = checkPlacement(planOf(...nets, lt as PlannedResource, group as PlannedResource, child));
+        expect(report.groups.map((g) => g.name)).toEqual(["managed node group system"]);
     });
 });
 

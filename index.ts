@@ -8,7 +8,7 @@ import { Ingress } from "./components/ingress";
 import { Karpenter } from "./components/karpenter";
 import { accountContext, platformContext } from "./components/lib/context";
 import { Network } from "./components/network";
-import { Observability } from "./components/observability";
+import { Observability, observabilityServiceNamespaces } from "./components/observability";
 import { ConfigError, parsePlatformConfig } from "./stacks/config";
 
 function loadConfig() {
@@ -86,6 +86,12 @@ const ingress = new Ingress(
         // Nodes share the cluster security group (no separate node security group).
         nodeSecurityGroupId: cluster.clusterSecurityGroupId,
         podsRoutableFromVpc: cni.podsRoutableFromVpc,
+        // Services the other platform releases create alongside the controller: its Service webhook skips them.
+        platformServiceNamespaces: [
+            ...cni.serviceNamespaces,
+            ...karpenter.serviceNamespaces,
+            ...observabilityServiceNamespaces(config.observability),
+        ],
     },
     providers,
 );
@@ -95,7 +101,8 @@ const observability = new Observability(
     {
         ctx,
         config: config.observability,
-        scrapeTargets: { karpenter: { namespace: config.karpenter.namespace }, loadBalancerController: { namespace: "kube-system" } },
+        // Each controller's metrics endpoint, as its own component declares it from its chart values.
+        scrapeTargets: { karpenter: karpenter.metrics, loadBalancerController: ingress.controllerMetrics },
         // Grafana's HTTPRoute (grafana.ingressHost) attaches to the internal Gateway.
         grafanaGateway: ingress.gatewayAttachments.internal,
         vpcCidr: network.vpcCidr,

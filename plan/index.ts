@@ -9,3 +9,6 @@ export * from "./recorder";
 export * from "./runtime";
 export * from "./stack";
 export * from "./types";
+export * from "./placement";
+export * from "./placement-instances";
+export * from "./placement-nodes";

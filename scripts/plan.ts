@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import { ConfigError } from "../stacks/config";
 import { checkPlan } from "../policy/cli";
 import { listStacks, planStack, platformConfigFor, stackFile, type PlanResult } from "../plan";
-import { diffPlans, formatDiff, formatTree } from "../plan";
+import { checkPlacement, diffPlans, formatDiff, formatPlacement, formatTree, placementSeverity } from "../plan";
 import { supportStatus, VERSIONS_AS_OF } from "../stacks/versions";
 import { parseArgs } from "./lib/args";
 import { assertReadable, assertWritable, CliError, readJsonFile, writeTextFile } from "./lib/errors";
@@ -19,12 +19,13 @@ const USAGE = `usage: npm run plan -- --stack <name> [--json FILE] [--diff BASE.
   --timings            print where the time went (module loading, the program, serialisation) as JSON
   --policy=false       skip the offline policy run (on by default: policy/config/<env>.json levels); a mandatory
                        violation exits 1, as it fails \`pulumi preview\`; advisory ones are printed
-  --strict             accepted for older callers: mandatory violations always fail the plan`;
+  --strict             accepted for older callers: mandatory violations always fail the plan
+  --placement=false    skip the placement check (on by default; its findings are errors in prod: exit 1)`;
 
 export async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv, {
         strings: ["stack", "json", "diff", "config-file"],
-        booleans: ["quiet", "help", "timings", "policy", "strict"],
+        booleans: ["quiet", "help", "timings", "policy", "strict", "placement"],
     });
     if (args.help) {
         console.log(USAGE);
@@ -76,10 +77,25 @@ export async function main(argv: string[]): Promise<number> {
         `versions: Kubernetes ${config.cluster.kubernetesVersion}: ${support.phase} support (standard until ${support.endOfStandardSupport}, extended until ${support.endOfExtendedSupport}), version table as of ${VERSIONS_AS_OF}`,
     );
     for (const w of config.warnings) console.log(`warning: ${w.path}: ${w.rule} (got ${w.value})`);
-    if (args.policy === false) return 0;
-    // The policy pack over the planned resources, at the stack's environment's enforcement levels.
     const environment = config.environment;
+    let exitCode = 0;
+    if (args.placement !== false) {
+        // Where every workload can run, from the recorded values and node groups: errors in prod, warnings elsewhere.
+        const placement = checkPlacement(plan);
+        const report = formatPlacement(placement, { stack: `${plan.project}/${plan.stack}`, environment, details: !args.quiet });
+        console.log(
+            args.quiet
+                ? report
+                      .split("\n")
+                      .filter((l) => l.includes("[error]") || l.startsWith("placement "))
+                      .join("\n")
+                : report,
+        );
+        if (placement.findings.length > 0 && placementSeverity(environment) === "error") exitCode = 1;
+    }
+    if (args.policy === false) return exitCode;
+    // The policy pack over the planned resources, at the stack's environment's enforcement levels.
     const policy = await checkPlan(plan, { environment, strict: true });
     console.log(args.quiet ? (policy.report.split("\n").pop() ?? "") : policy.report);
-    return policy.exitCode;
+    return Math.max(exitCode, policy.exitCode);
 }

@@ -5,7 +5,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CniMode } from "../../stacks/schema/cni";
-import type { NamespaceTraffic, PortSpec, TrafficRule } from "../lib/contracts";
+import { POD_IDENTITY_AGENT, type NamespaceTraffic, type PortSpec, type TrafficRule } from "../lib/contracts";
 
 export type { NamespaceTraffic, PortSpec, TrafficRule } from "../lib/contracts";
 
@@ -29,6 +29,12 @@ export interface PolicyObject {
 }
 
 const labels = { "app.kubernetes.io/managed-by": "pulumi", "eks-platform/policy": "baseline" };
+
+export type IpFamily = "ipv4" | "ipv6";
+
+/** The Pod Identity agent's address for the cluster's IP family (the agent answers on the node's link-local address). */
+export const podIdentityAgentCidr = (ipFamily: IpFamily): string =>
+    ipFamily === "ipv6" ? POD_IDENTITY_AGENT.ipv6 : POD_IDENTITY_AGENT.ipv4;
 
 function checkRule(ns: string, rule: TrafficRule): void {
     if ((rule.namespaces?.length ?? 0) + (rule.cidrs?.length ?? 0) === 0) {
@@ -64,7 +70,11 @@ function k8sPolicy(ns: string, name: string, spec: Record<string, unknown>, why:
  * Kubernetes NetworkPolicies for one namespace. `apiServerCidrs` are where the API server's ENIs live (the VPC CIDR):
  * a NetworkPolicy cannot name the API server, and the VPC CNI agent evaluates egress after the Service's DNAT.
  */
-export function kubernetesBaselinePolicies(t: NamespaceTraffic, apiServerCidrs: readonly string[]): PolicyObject[] {
+export function kubernetesBaselinePolicies(
+    t: NamespaceTraffic,
+    apiServerCidrs: readonly string[],
+    ipFamily: IpFamily = "ipv4",
+): PolicyObject[] {
     const ns = t.namespace;
     const out: PolicyObject[] = [
         k8sPolicy(ns, "default-deny", { policyTypes: ["Ingress", "Egress"] }, "deny all traffic the rules below do not allow"),
@@ -110,6 +120,24 @@ export function kubernetesBaselinePolicies(t: NamespaceTraffic, apiServerCidrs: 
                     egress: [{ to: apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 443 }] }],
                 },
                 "controllers watch the Kubernetes API",
+            ),
+        );
+    }
+    if (t.podIdentity) {
+        out.push(
+            k8sPolicy(
+                ns,
+                "allow-pod-identity-agent",
+                {
+                    policyTypes: ["Egress"],
+                    egress: [
+                        {
+                            to: [{ ipBlock: { cidr: podIdentityAgentCidr(ipFamily) } }],
+                            ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }],
+                        },
+                    ],
+                },
+                "AWS credentials from the EKS Pod Identity agent on the node",
             ),
         );
     }
@@ -172,7 +200,7 @@ function calicoPolicy(ns: string, name: string, order: number, spec: Record<stri
 }
 
 /** Calico NetworkPolicies for one namespace: the same intent as the Kubernetes form. */
-export function calicoBaselinePolicies(t: NamespaceTraffic): PolicyObject[] {
+export function calicoBaselinePolicies(t: NamespaceTraffic, ipFamily: IpFamily = "ipv4"): PolicyObject[] {
     const ns = t.namespace;
     const ingress: Record<string, unknown>[] = [];
     const egress: Record<string, unknown>[] = [
@@ -189,6 +217,13 @@ export function calicoBaselinePolicies(t: NamespaceTraffic): PolicyObject[] {
     // The API server's real addresses, whatever the VPC: the endpoints of default/kubernetes.
     // (A service match takes the Service's ports; Calico refuses ports or nets beside it.)
     if (t.kubeApi) egress.push({ action: "Allow", destination: { services: { name: "kubernetes", namespace: "default" } } });
+    if (t.podIdentity) {
+        egress.push({
+            action: "Allow",
+            protocol: "TCP",
+            destination: { nets: [podIdentityAgentCidr(ipFamily)], ports: [POD_IDENTITY_AGENT.port] },
+        });
+    }
     for (const rule of t.ingress) {
         checkRule(ns, rule);
         ingress.push(...calicoRules(rule, "source"));
@@ -203,7 +238,9 @@ export function calicoBaselinePolicies(t: NamespaceTraffic): PolicyObject[] {
             "allow",
             CALICO_ALLOW_ORDER,
             { types: ["Ingress", "Egress"], ingress, egress },
-            "DNS and the flows the namespace's add-ons need",
+            t.podIdentity
+                ? "DNS, the Pod Identity agent and the flows the namespace's add-ons need"
+                : "DNS and the flows the namespace's add-ons need",
         ),
         calicoPolicy(
             ns,
@@ -215,8 +252,13 @@ export function calicoBaselinePolicies(t: NamespaceTraffic): PolicyObject[] {
     ];
 }
 
-export function baselinePolicies(backend: PolicyBackend, t: NamespaceTraffic, apiServerCidrs: readonly string[]): PolicyObject[] {
-    return backend === "kubernetes" ? kubernetesBaselinePolicies(t, apiServerCidrs) : calicoBaselinePolicies(t);
+export function baselinePolicies(
+    backend: PolicyBackend,
+    t: NamespaceTraffic,
+    apiServerCidrs: readonly string[],
+    ipFamily: IpFamily = "ipv4",
+): PolicyObject[] {
+    return backend === "kubernetes" ? kubernetesBaselinePolicies(t, apiServerCidrs, ipFamily) : calicoBaselinePolicies(t, ipFamily);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -226,6 +268,8 @@ export interface NetworkBaselineArgs {
     k8sProvider: kubernetes.Provider;
     /** Where the API server's ENIs are (the VPC CIDR); used by the Kubernetes form only. */
     apiServerCidrs: readonly string[];
+    /** The cluster's IP family: which address of the Pod Identity agent pods call (default ipv4). */
+    ipFamily?: IpFamily;
     namespaces: readonly NamespaceTraffic[];
     /**
      * What the policies wait for: the namespaces themselves, and in Calico modes the Cni component's `policyReady`
@@ -249,7 +293,7 @@ export class NetworkBaseline extends pulumi.ComponentResource {
         for (const traffic of args.namespaces) {
             if (seen.has(traffic.namespace)) throw new Error(`NetworkBaseline ${name}: namespace ${traffic.namespace} is listed twice`);
             seen.add(traffic.namespace);
-            for (const policy of baselinePolicies(backend, traffic, args.apiServerCidrs)) {
+            for (const policy of baselinePolicies(backend, traffic, args.apiServerCidrs, args.ipFamily)) {
                 this.policies.push(
                     new kubernetes.apiextensions.CustomResource(
                         `${name}-${traffic.namespace}-${policy.metadata.name}`,

@@ -9,7 +9,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CniConfig } from "../../stacks/config";
 import type { PlatformContext } from "../lib/context";
 import { platformRelease } from "../lib/helm";
-import { calicoApiServer, calicoInstallation, CALICO_CHART, CALICO_NAMESPACE, CALICO_REPOSITORY, tigeraOperatorValues } from "./calico";
+import {
+    calicoApiServer,
+    calicoInstallation,
+    CALICO_APISERVER_TIMEOUT,
+    CALICO_CHART,
+    CALICO_NAMESPACE,
+    CALICO_REPOSITORY,
+    CALICO_SYSTEM_NAMESPACE,
+    tigeraOperatorValues,
+} from "./calico";
 import { policyBackendFor, type PolicyBackend } from "./baseline";
 
 export * from "./baseline";
@@ -57,6 +66,8 @@ export class Cni extends pulumi.ComponentResource {
     readonly eniConfigs: kubernetes.apiextensions.CustomResource[] = [];
     /** What policy objects must wait for: the Calico API server (calico modes), nothing extra otherwise. */
     readonly policyReady: pulumi.Resource[] = [];
+    /** Namespaces in which Calico creates Services (the operator's, calico-system's) without waiting for other components. */
+    readonly serviceNamespaces: string[] = [];
 
     constructor(name: string, args: CniArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cni:Cni", name, {}, opts);
@@ -67,6 +78,7 @@ export class Cni extends pulumi.ComponentResource {
         const k8s = { parent: this, provider: ctx.k8sProvider };
 
         if (cni.mode !== "vpc-cni-policy") {
+            this.serviceNamespaces.push(CALICO_NAMESPACE, CALICO_SYSTEM_NAMESPACE);
             const namespace = new kubernetes.core.v1.Namespace(
                 `${name}-tigera-operator`,
                 {
@@ -97,9 +109,11 @@ export class Cni extends pulumi.ComponentResource {
                 ...k8s,
                 dependsOn: [this.calicoRelease],
             });
+            // Ready before anything depends on it (CALICO_CRD_RETRY_WINDOW_SECONDS explains the ordering and its bounds).
             const apiServer = new kubernetes.apiextensions.CustomResource(`${name}-apiserver`, calicoApiServer(), {
                 ...k8s,
                 dependsOn: [this.installation],
+                customTimeouts: { create: CALICO_APISERVER_TIMEOUT, update: CALICO_APISERVER_TIMEOUT },
             });
             this.policyReady.push(apiServer);
         }

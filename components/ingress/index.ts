@@ -13,7 +13,7 @@ import type { PlatformContext } from "../lib/context";
 import { platformRelease } from "../lib/helm";
 import { podIdentityRole } from "../lib/iam";
 import { loadBalancerControllerPolicy } from "./iam";
-import type { GatewayAttachment, NamespaceTraffic } from "../lib/contracts";
+import type { GatewayAttachment, MetricsEndpoint, NamespaceTraffic } from "../lib/contracts";
 import { gatewayApiCrds, sharedGateways } from "./gateway";
 import type { SubnetCidrs } from "./gateway-objects";
 import {
@@ -24,6 +24,7 @@ import {
     LBC_REPOSITORY,
     LBC_SERVICE_ACCOUNT,
     LBC_WEBHOOK_PORT,
+    loadBalancerControllerMetrics,
     loadBalancerControllerValues,
     NGINX_CHART,
     NGINX_NAMESPACE,
@@ -51,6 +52,8 @@ export interface IngressArgs {
     subnetCidrs: SubnetCidrs;
     /** Namespaces Prometheus scrapes from (baseline policy of ingress-nginx); every namespace when absent. */
     metricsScrapers?: string[];
+    /** Namespaces whose Services platform releases create in parallel with the controller: its Service webhook skips them. */
+    platformServiceNamespaces?: readonly string[];
 }
 
 export class Ingress extends pulumi.ComponentResource {
@@ -69,6 +72,8 @@ export class Ingress extends pulumi.ComponentResource {
     readonly nginxNamespace?: kubernetes.core.v1.Namespace;
     /** Traffic of the namespaces this component creates, for the baseline policies (index.ts passes it on). */
     readonly namespaceTraffic: NamespaceTraffic[] = [];
+    /** Where the controller's metrics are (its pods), for the Observability component's scrape config. */
+    readonly controllerMetrics: MetricsEndpoint;
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:ingress:Ingress", name, {}, opts);
@@ -110,6 +115,16 @@ export class Ingress extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const controllerValues = loadBalancerControllerValues<pulumi.Input<string>>({
+            clusterName: ctx.cluster.clusterName,
+            region: ctx.region,
+            vpcId: args.vpcId,
+            config,
+            podsRoutableFromVpc: args.podsRoutableFromVpc,
+            system: ctx.system,
+            platformServiceNamespaces: args.platformServiceNamespaces,
+        });
+        this.controllerMetrics = loadBalancerControllerMetrics(controllerValues);
         this.controllerRelease = platformRelease(
             `${name}-lbc`,
             ctx,
@@ -118,14 +133,7 @@ export class Ingress extends pulumi.ComponentResource {
                 source: { chart: LBC_CHART, repo: LBC_REPOSITORY },
                 version: config.loadBalancerController.chartVersion,
                 namespace: LBC_NAMESPACE,
-                values: loadBalancerControllerValues<pulumi.Input<string>>({
-                    clusterName: ctx.cluster.clusterName,
-                    region: ctx.region,
-                    vpcId: args.vpcId,
-                    config,
-                    podsRoutableFromVpc: args.podsRoutableFromVpc,
-                    system: ctx.system,
-                }),
+                values: controllerValues,
                 timeout: 600,
                 // Credentials before the pods start (the association), the webhook reachable, the Gateway API kinds served.
                 dependsOn: [association, webhookRule, this.gatewayApiCrds],
@@ -195,6 +203,7 @@ export class Ingress extends pulumi.ComponentResource {
                 namespace: NGINX_NAMESPACE,
                 withinNamespace: false,
                 kubeApi: true,
+                podIdentity: false,
                 ingress: [
                     // NLB (ip targets keep client addresses; any source may reach 80/443 through it).
                     { name: "http", cidrs: ["0.0.0.0/0"], ports: [{ port: 80 }, { port: 443 }] },

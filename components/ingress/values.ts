@@ -2,6 +2,7 @@
 // the cluster name or VPC id are passed through untouched: `T` is string in tests, pulumi.Input<string> in the
 // component). Value names follow the charts' values.yaml: aws-load-balancer-controller 3.5.0, ingress-nginx 4.13.
 import type { PlatformConfig } from "../../stacks/config";
+import type { MetricsEndpoint } from "../lib/contracts";
 import { placementValues, SYSTEM_PLACEMENT, type Placement } from "../lib/placement";
 
 export const LBC_CHART = "aws-load-balancer-controller";
@@ -39,6 +40,57 @@ export interface LoadBalancerControllerInputs<T> {
     podsRoutableFromVpc: boolean;
     /** The system nodes the controller runs on. */
     system?: Placement;
+    /**
+     * Namespaces whose Services platform releases create without waiting for the controller (Karpenter's, Calico's,
+     * monitoring): the Service mutator webhook skips them (LBC_SERVICE_WEBHOOK).
+     */
+    platformServiceNamespaces?: readonly string[];
+}
+
+/**
+ * Why the Service mutator webhook skips the platform's namespaces. The chart registers mservice.elbv2.k8s.aws for
+ * every Service CREATE in every namespace with failurePolicy Fail, and the controller answers only once it is
+ * Ready; the karpenter, Calico and monitoring releases create their (ClusterIP) Services alongside it, so on a first
+ * `up` they would be refused ("no endpoints available for service aws-load-balancer-webhook-service";
+ * kubernetes-sigs/aws-load-balancer-controller#4140). The choices (chart 3.5.0 values serviceMutatorWebhookConfig):
+ * - dependsOn the controller for those releases: serializes the first `up` behind it, and a steady-state outage of
+ *   the controller still blocks every Service they create;
+ * - failurePolicy Ignore: a tenant's LoadBalancer Service created while the controller is down would get no
+ *   loadBalancerClass and silently become a Classic Load Balancer of the legacy cloud provider;
+ * - objectSelector: labels only, it cannot tell a LoadBalancer from a ClusterIP (#4811), and the charts label their
+ *   Services differently;
+ * - namespaceSelectors (chosen): the platform's namespaces are skipped, so nothing the platform installs waits for
+ *   the controller and the longest path stays as it was; tenants keep Fail, so their LoadBalancer Services always
+ *   get the controller's class. A LoadBalancer Service in a skipped namespace must name its class itself
+ *   (ingress-nginx, in its own namespace, does: loadBalancerClass service.k8s.aws/nlb).
+ */
+export const LBC_SERVICE_WEBHOOK = "mservice.elbv2.k8s.aws";
+
+/** The mutator's namespace selector: every namespace but the platform's (kubernetes.io/metadata.name is set by the API server). */
+export function serviceWebhookNamespaceSelectors(skipped: readonly string[]): { key: string; operator: "NotIn"; values: string[] }[] {
+    return skipped.length > 0 ? [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: [...new Set(skipped)].sort() }] : [];
+}
+
+/** The controller's metrics port (chart default: metricsBindAddr "" is :8080, container port metrics-server). */
+export const LBC_METRICS_PORT = 8080;
+
+/**
+ * Where the controller's metrics are. The chart makes a metrics Service only with serviceMonitor.enabled (templates/
+ * service.yaml), which would need the Prometheus CRDs before the controller; without it the only Service labelled
+ * app.kubernetes.io/name=aws-load-balancer-controller is the webhook's (port 443). So the pods are scraped, on their
+ * container port `metrics-server` (templates/deployment.yaml), selected by the chart's selectorLabels (name and
+ * instance = the release name).
+ */
+export function loadBalancerControllerMetrics(values: { hostNetwork?: unknown }): MetricsEndpoint {
+    return {
+        kind: "pod",
+        namespace: LBC_NAMESPACE,
+        selector: { "app.kubernetes.io/name": LBC_CHART, "app.kubernetes.io/instance": LBC_CHART },
+        port: "metrics-server",
+        path: "/metrics",
+        jobLabel: "app.kubernetes.io/name",
+        ...(values.hostNetwork === true ? { hostPort: LBC_METRICS_PORT } : {}),
+    };
 }
 
 /** Spread replicas over zones (best effort) and nodes (hard), matching the release's pods. */
@@ -73,6 +125,11 @@ export function loadBalancerControllerValues<T>(i: LoadBalancerControllerInputs<
         defaultTargetType: i.podsRoutableFromVpc ? "ip" : "instance",
         defaultLoadBalancerScheme: i.config.ingressClass.scheme,
         enableServiceMutatorWebhook: true,
+        // Fail for tenants, skipped in the platform's namespaces: see LBC_SERVICE_WEBHOOK.
+        serviceMutatorWebhookConfig: {
+            failurePolicy: "Fail",
+            namespaceSelectors: serviceWebhookNamespaceSelectors(i.platformServiceNamespaces ?? []),
+        },
         controllerConfig: { featureGates: { ...GATEWAY_FEATURE_GATES } },
     };
     if (!i.podsRoutableFromVpc) {

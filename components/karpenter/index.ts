@@ -12,8 +12,9 @@ import { podIdentityRole } from "../lib/iam";
 import type { NodeSettingsInput } from "../lib/nodeadm";
 import { CONTROLLER_POLICY_NAMES, controllerPolicies, NODE_MANAGED_POLICIES, nodeTrustPolicy } from "./iam";
 import { eventPattern, INTERRUPTION_EVENTS, interruptionQueuePolicy, QUEUE_RETENTION_SECONDS } from "./interruption";
-import { ec2NodeClassObject, NODECLASS_API_VERSION, NODEPOOL_API_VERSION, nodePoolObject } from "./nodepools";
-import { KARPENTER_CHART, KARPENTER_CRD_CHART, karpenterValues } from "./values";
+import type { MetricsEndpoint } from "../lib/contracts";
+import { ec2NodeClassObject, NODECLASS_API_VERSION, NODEPOOL_API_VERSION, nodePoolObject, platformNodePool } from "./nodepools";
+import { KARPENTER_CHART, KARPENTER_CRD_CHART, karpenterMetrics, karpenterValues } from "./values";
 
 export * from "./iam";
 export * from "./interruption";
@@ -40,8 +41,12 @@ export class Karpenter extends pulumi.ComponentResource {
     readonly release: kubernetes.helm.v3.Release;
     readonly nodeClasses: kubernetes.apiextensions.CustomResource[];
     readonly nodePools: kubernetes.apiextensions.CustomResource[];
-    /** Names of every NodePool applied (including derived spot overflow pools). */
+    /** Names of every NodePool applied (including derived spot overflow pools and the platform pool). */
     readonly nodePoolNames: string[];
+    /** Where the controller's metrics are (the chart's Service), for the Observability component's scrape config. */
+    readonly metrics: MetricsEndpoint;
+    /** Namespaces in which the karpenter release creates Services (its metrics and webhook Service). */
+    readonly serviceNamespaces: string[];
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:karpenter:Karpenter", name, {}, opts);
@@ -156,6 +161,7 @@ export class Karpenter extends pulumi.ComponentResource {
                     interruptionQueueName: queueName,
                     serviceAccount: config.serviceAccount,
                     replicas: config.replicas,
+                    resources: config.controllerResources,
                     system: ctx.system,
                 }),
             );
@@ -203,7 +209,8 @@ export class Karpenter extends pulumi.ComponentResource {
             classByName.set(nodeClass.name, resource);
             return resource;
         });
-        const pools = config.effectiveNodePools;
+        // The stack's pools, then the platform's own (every stack has one, whatever its tenant pools offer).
+        const pools = [...config.effectiveNodePools, platformNodePool(config.platformNodePool)];
         this.nodePoolNames = pools.map((p) => p.name);
         this.nodePools = pools.map((pool) => {
             const object = nodePoolObject(pool);
@@ -214,6 +221,9 @@ export class Karpenter extends pulumi.ComponentResource {
                 { ...k8s, dependsOn: [this.release, ...(nodeClass ? [nodeClass] : [])] },
             );
         });
+
+        this.metrics = karpenterMetrics(config.namespace);
+        this.serviceNamespaces = [config.namespace];
 
         this.registerOutputs({
             controllerRoleArn: this.controllerRole.arn,

@@ -1,6 +1,7 @@
 // NodePool (karpenter.sh/v1) and EC2NodeClass (karpenter.k8s.aws/v1) objects from the stack's config. Pure: plain
 // values in, the Kubernetes objects out; tests validate them against the pinned version's CRDs.
 import { nodeUserData, type NodeSettingsInput } from "../lib/nodeadm";
+import { PLATFORM_POOL_LABELS, PLATFORM_POOL_TAINT } from "../lib/placement";
 import type { PlatformConfig } from "../../stacks/config";
 import type { EffectiveNodePool } from "../../stacks/schema/karpenter";
 
@@ -99,11 +100,42 @@ export function nodePoolSpec(pool: EffectiveNodePool): NodePoolSpec {
     return spec;
 }
 
+/** The NodePool the platform's own stateful and monitoring workloads run on (name fixed, see PLATFORM_POOL_NAME). */
+export const PLATFORM_NODEPOOL = "platform";
+
+/**
+ * The platform NodePool as an effective pool: on-demand only (a spot reclaim would move a pod whose volume pins it
+ * to one zone, and spot is not what every stack's tenant pools offer), labelled and tainted
+ * eks-platform/node-group=platform so only the workloads that select and tolerate it land there. Zones are not
+ * restricted: a pod whose volume sits in any of the cluster's zones finds capacity there again.
+ */
+export function platformNodePool(settings: PlatformConfig["karpenter"]["platformNodePool"]): EffectiveNodePool {
+    return {
+        name: PLATFORM_NODEPOOL,
+        nodeClass: settings.nodeClass,
+        capacityTypes: ["on-demand"],
+        architectures: [...settings.architectures],
+        ...(settings.instanceCategories ? { instanceCategories: [...settings.instanceCategories] } : {}),
+        ...(settings.minGeneration !== undefined ? { minGeneration: settings.minGeneration } : {}),
+        labels: { ...PLATFORM_POOL_LABELS },
+        taints: [{ key: PLATFORM_POOL_TAINT.key, value: PLATFORM_POOL_TAINT.value, effect: PLATFORM_POOL_TAINT.effect }],
+        limits: { ...settings.limits },
+        disruption: {
+            consolidationPolicy: settings.disruption.consolidationPolicy,
+            consolidateAfter: settings.disruption.consolidateAfter,
+            budgets: settings.disruption.budgets.map((b) => ({ ...b })),
+        },
+        expireAfter: settings.expireAfter,
+    };
+}
+
 export function nodePoolObject(pool: EffectiveNodePool): KubernetesObject<NodePoolSpec> {
     const annotations: Record<string, string> = {
         "kubernetes.io/description": pool.derivedFrom
             ? `Spot overflow of NodePool ${pool.derivedFrom.name}`
-            : `NodePool ${pool.name} (eks-platform)`,
+            : pool.name === PLATFORM_NODEPOOL
+              ? "The platform's own on-demand nodes (Prometheus, Alertmanager, Loki, Grafana)"
+              : `NodePool ${pool.name} (eks-platform)`,
     };
     return { apiVersion: NODEPOOL_API_VERSION, kind: "NodePool", metadata: { name: pool.name, annotations }, spec: nodePoolSpec(pool) };
 }

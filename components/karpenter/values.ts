@@ -1,6 +1,8 @@
 // Helm values of the karpenter chart (charts/karpenter/values.yaml of the pinned version), built from plain values.
 // Only what this platform decides is set; everything else stays at the chart's default.
+import type { MetricsEndpoint } from "../lib/contracts";
 import { SYSTEM_PLACEMENT, type Placement, type Toleration } from "../lib/placement";
+import { requestsOf, requiredAntiAffinity, requiredNodeAffinity, spreadOf, workload, type Workload } from "../lib/workloads";
 
 /** The chart and its CRD chart, both on Karpenter's public ECR (OCI). */
 export const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
@@ -16,6 +18,8 @@ export interface KarpenterValuesInput {
     interruptionQueueName: string;
     serviceAccount: string;
     replicas: number;
+    /** CPU and memory of each controller: requests and limits both, so the pod is Guaranteed (never BestEffort). */
+    resources: { cpu: string; memory: string };
     /** The system nodes the controller runs on (selected and tolerated). */
     system?: Placement;
 }
@@ -37,6 +41,7 @@ export interface KarpenterValues {
     };
     topologySpreadConstraints: { maxSkew: number; topologyKey: string; whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway" }[];
     tolerations: Toleration[];
+    controller: { resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } };
     settings: { clusterName: string; clusterEndpoint?: string; interruptionQueue: string };
 }
 
@@ -67,6 +72,40 @@ export function karpenterValues(input: KarpenterValuesInput): KarpenterValues {
         },
         topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
         tolerations,
+        // The chart default (resources: {}) makes the controller BestEffort: the first pod evicted under memory
+        // pressure, whatever its priority class. requests = limits makes it Guaranteed; the chart derives the Go
+        // runtime's limits from them (CPU_REQUESTS, MEMORY_LIMIT: settings.md).
+        controller: {
+            resources: {
+                requests: { cpu: input.resources.cpu, memory: input.resources.memory },
+                limits: { cpu: input.resources.cpu, memory: input.resources.memory },
+            },
+        },
         settings,
     };
+}
+
+/** The chart's metrics Service (templates/service.yaml): `<release>` labelled app.kubernetes.io/name=karpenter, port http-metrics. */
+export function karpenterMetrics(namespace: string): MetricsEndpoint {
+    return { kind: "service", namespace, selector: { "app.kubernetes.io/name": "karpenter" }, port: "http-metrics", path: "/metrics" };
+}
+
+/** The controller Deployment the values make (the chart's templates/deployment.yaml reads each of these keys). */
+export function karpenterWorkloads(values: KarpenterValues, namespace: string): Workload[] {
+    return [
+        workload({
+            name: "karpenter/controller",
+            namespace,
+            kind: "Deployment",
+            replicas: values.replicas,
+            nodeSelector: values.nodeSelector,
+            nodeAffinity: requiredNodeAffinity(values.affinity),
+            antiAffinity: requiredAntiAffinity(values.affinity),
+            spread: spreadOf(values.topologySpreadConstraints),
+            tolerations: values.tolerations,
+            priorityClassName: values.priorityClassName,
+            // Recorded values of an older plan may lack a key: the chart's default (none) applies then.
+            requests: requestsOf(values.controller?.resources),
+        }),
+    ];
 }

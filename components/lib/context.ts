@@ -6,7 +6,7 @@ import type * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../stacks/config";
 import type { ClusterOutputs } from "./contracts";
-import { SYSTEM_PLACEMENT, type Placement } from "./placement";
+import { PLATFORM_POOL_PLACEMENT, SYSTEM_PLACEMENT, type Placement } from "./placement";
 
 export type Partition = "aws" | "aws-cn" | "aws-us-gov";
 
@@ -48,6 +48,8 @@ export interface PlatformContext extends AccountContext {
     defaultStorageClass: { resource: pulumi.Resource; name: pulumi.Output<string> };
     /** Where platform controllers run: the system nodes. */
     system: Placement;
+    /** Where the platform's stateful and monitoring workloads run: the platform NodePool (on-demand). */
+    platform: Placement;
 }
 
 export interface AccountContextInput {
@@ -72,5 +74,6 @@ export function platformContext(account: AccountContext, cluster: ClusterOutputs
         podIdentityAgent: cluster.podIdentityAgent,
         defaultStorageClass: { resource: cluster.defaultStorageClass, name: cluster.defaultStorageClassName },
         system: SYSTEM_PLACEMENT,
+        platform: PLATFORM_POOL_PLACEMENT,
     };
 }

@@ -56,6 +56,13 @@ export interface PortSpec {
     protocol?: "TCP" | "UDP";
 }
 
+/**
+ * The EKS Pod Identity agent: a host-network DaemonSet answering the SDKs' container credentials requests on a
+ * link-local address of every node: 169.254.170.23 for IPv4, [fd00:ec2::23] for IPv6, port 80 (EKS user guide,
+ * manage-access/aws-access/service-accounts.adoc, "EKS Pod Identity Agent uses the hostNetwork ... port 80").
+ */
+export const POD_IDENTITY_AGENT = { ipv4: "169.254.170.23/32", ipv6: "fd00:ec2::23/128", port: 80 } as const;
+
 /** One allowed flow to (ingress) or from (egress) a namespace's pods. Peers are ORed; an empty peer list is invalid. */
 export interface TrafficRule {
     /** Why the flow exists: becomes the policy's name suffix and a comment annotation. */
@@ -78,8 +85,32 @@ export interface NamespaceTraffic {
     withinNamespace: boolean;
     /** Egress to the Kubernetes API server (controllers, operators). */
     kubeApi: boolean;
+    /**
+     * Some of the namespace's pods get AWS credentials through EKS Pod Identity (a PodIdentityAssociation targets
+     * the namespace): they need egress to the Pod Identity agent on the node (POD_IDENTITY_AGENT).
+     */
+    podIdentity: boolean;
     ingress: TrafficRule[];
     egress: TrafficRule[];
+}
+
+/**
+ * Where a platform controller serves its metrics, as its own chart makes them: a Service (ServiceMonitor) or only
+ * pods (PodMonitor). The component that installs the controller declares it from the values it passes; the
+ * Observability component turns it into the scrape object, so the two cannot disagree.
+ */
+export interface MetricsEndpoint {
+    kind: "service" | "pod";
+    namespace: string;
+    /** Labels of the Service (kind service) or the pods (kind pod). */
+    selector: Readonly<Record<string, string>>;
+    /** The named port (of the Service, or of the pod's container). */
+    port: string;
+    path: string;
+    /** A pod label whose value becomes the `job` label (the dashboards filter on it). */
+    jobLabel?: string;
+    /** The container port number when the pods run on the host network: the monitoring namespace must reach it on the nodes. */
+    hostPort?: number;
 }
 
 /**

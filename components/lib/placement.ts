@@ -22,11 +22,14 @@ export interface Placement {
     tolerations: readonly Toleration[];
 }
 
+/** The label naming which of the platform's node groups a node belongs to: system or platform. */
+export const NODE_GROUP_LABEL = "eks-platform/node-group";
+
 /**
  * The labels of the system node group's nodes (tainted CriticalAddonsOnly=true:NoSchedule): controllers that must run
  * there select them.
  */
-export const SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { "eks-platform/node-group": "system" };
+export const SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { [NODE_GROUP_LABEL]: "system" };
 
 /** The taint that keeps everything but critical add-ons off the system node group. */
 export const SYSTEM_TAINT: Taint = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" };
@@ -43,6 +46,22 @@ export const EVERY_NODE_TOLERATIONS: readonly Toleration[] = [{ operator: "Exist
 
 /** On the system nodes and only there: the system labels selected, the system taint tolerated. */
 export const SYSTEM_PLACEMENT: Placement = { nodeSelector: SYSTEM_NODE_LABELS, tolerations: [SYSTEM_TOLERATION] };
+
+/**
+ * The nodes of the platform NodePool (made by the Karpenter component): labelled and tainted
+ * eks-platform/node-group=platform, on-demand only. The platform's stateful and monitoring workloads select and
+ * tolerate them; nothing else lands there.
+ */
+export const PLATFORM_POOL_LABELS: Readonly<Record<string, string>> = { [NODE_GROUP_LABEL]: "platform" };
+export const PLATFORM_POOL_TAINT: Taint = { key: NODE_GROUP_LABEL, value: "platform", effect: "NoSchedule" };
+/** Karpenter's well-known capacity-type label (karpenter.sh/v1 labels.go): selected too, so spot is never a candidate. */
+export const CAPACITY_TYPE_LABEL = "karpenter.sh/capacity-type";
+
+/** On the platform NodePool's on-demand nodes, and only there. */
+export const PLATFORM_POOL_PLACEMENT: Placement = {
+    nodeSelector: { ...PLATFORM_POOL_LABELS, [CAPACITY_TYPE_LABEL]: "on-demand" },
+    tolerations: [tolerationOf(PLATFORM_POOL_TAINT)],
+};
 
 const EKS_EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
 

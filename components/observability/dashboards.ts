@@ -1,46 +1,55 @@
 // Scraping and dashboards for what the platform runs beyond kube-prometheus-stack's own set (which already covers
-// CoreDNS, kubelet, node-exporter and kube-state-metrics): ServiceMonitors for Karpenter and the AWS load balancer
+// CoreDNS, kubelet, node-exporter and kube-state-metrics): a ServiceMonitor or PodMonitor for Karpenter and the AWS load balancer
 // controller, and a Grafana dashboard for each, as plain objects the sidecar picks up from labelled ConfigMaps.
+import type { MetricsEndpoint } from "../lib/contracts";
 
-/** Where a platform controller runs, so a ServiceMonitor can find its metrics Service. */
-export interface ScrapeTarget {
-    namespace: string;
+/** The platform controllers to scrape and chart: where each serves its metrics, as its own component declares it. */
+export interface ScrapeTargets {
+    karpenter?: MetricsEndpoint;
+    loadBalancerController?: MetricsEndpoint;
 }
 
-export interface ScrapeTargets {
-    karpenter?: ScrapeTarget;
-    loadBalancerController?: ScrapeTarget;
+interface Endpoint {
+    port: string;
+    path: string;
+    interval: string;
 }
 
 export interface ServiceMonitorSpec {
     jobLabel?: string;
     namespaceSelector: { matchNames: string[] };
     selector: { matchLabels: Record<string, string> };
-    endpoints: { port: string; path: string; interval: string }[];
+    endpoints: Endpoint[];
 }
 
-/**
- * Karpenter's chart exposes metrics on the `http-metrics` port of its Service; the load balancer controller's chart
- * on the `metrics-server` port of `<release>-metrics-service` (both labelled with app.kubernetes.io/name).
- */
-export function platformServiceMonitors(targets: ScrapeTargets): Record<string, ServiceMonitorSpec> {
-    const out: Record<string, ServiceMonitorSpec> = {};
-    if (targets.karpenter) {
-        out.karpenter = {
-            jobLabel: "app.kubernetes.io/name",
-            namespaceSelector: { matchNames: [targets.karpenter.namespace] },
-            selector: { matchLabels: { "app.kubernetes.io/name": "karpenter" } },
-            endpoints: [{ port: "http-metrics", path: "/metrics", interval: "30s" }],
-        };
-    }
-    if (targets.loadBalancerController) {
-        out["aws-load-balancer-controller"] = {
-            jobLabel: "app.kubernetes.io/name",
-            namespaceSelector: { matchNames: [targets.loadBalancerController.namespace] },
-            selector: { matchLabels: { "app.kubernetes.io/name": "aws-load-balancer-controller" } },
-            endpoints: [{ port: "metrics-server", path: "/metrics", interval: "30s" }],
-        };
-    }
+export interface PodMonitorSpec {
+    jobLabel?: string;
+    namespaceSelector: { matchNames: string[] };
+    selector: { matchLabels: Record<string, string> };
+    podMetricsEndpoints: Endpoint[];
+}
+
+/** One monitoring.coreos.com/v1 object: a ServiceMonitor when the chart makes a metrics Service, else a PodMonitor. */
+export type PlatformMonitor = { kind: "ServiceMonitor"; spec: ServiceMonitorSpec } | { kind: "PodMonitor"; spec: PodMonitorSpec };
+
+/** The scrape object of one endpoint: the chart's own Service and port when it has one, its pods otherwise. */
+export function monitorFor(endpoint: MetricsEndpoint): PlatformMonitor {
+    const common = {
+        jobLabel: endpoint.jobLabel ?? "app.kubernetes.io/name",
+        namespaceSelector: { matchNames: [endpoint.namespace] },
+        selector: { matchLabels: { ...endpoint.selector } },
+    };
+    const scrape: Endpoint = { port: endpoint.port, path: endpoint.path, interval: "30s" };
+    return endpoint.kind === "service"
+        ? { kind: "ServiceMonitor", spec: { ...common, endpoints: [scrape] } }
+        : { kind: "PodMonitor", spec: { ...common, podMetricsEndpoints: [scrape] } };
+}
+
+/** The monitors of the targets present, by object name. */
+export function platformMonitors(targets: ScrapeTargets): Record<string, PlatformMonitor> {
+    const out: Record<string, PlatformMonitor> = {};
+    if (targets.karpenter) out.karpenter = monitorFor(targets.karpenter);
+    if (targets.loadBalancerController) out["aws-load-balancer-controller"] = monitorFor(targets.loadBalancerController);
     return out;
 }
 

@@ -9,7 +9,7 @@ import type { PlatformContext } from "../lib/context";
 import type { GatewayAttachment, NamespaceTraffic } from "../lib/contracts";
 import { platformRelease } from "../lib/helm";
 import { createAdot, createContainerInsights } from "./aws-native";
-import { DASHBOARD_LABEL, platformDashboards, platformServiceMonitors, type ScrapeTargets } from "./dashboards";
+import { DASHBOARD_LABEL, platformDashboards, platformMonitors, type ScrapeTargets } from "./dashboards";
 import { createGrafanaRoute } from "./grafana-route";
 import { createFluentBit, createLoki, type LogContext } from "./logs";
 import { CHART_REPOSITORIES, kubePrometheusStackValues, logParts, lokiUrl, MONITORING_NAMESPACE, NAMES } from "./values";
@@ -19,11 +19,19 @@ export type ObservabilitySettings = PlatformConfig["observability"];
 /**
  * The monitoring namespace's traffic for the baseline network policy: its parts talk to each other (Grafana to
  * Prometheus and Loki, Fluent Bit to Loki), Prometheus scrapes every namespace and the nodes (node-exporter on the host
- * network, the kubelet), the operator's admission webhook is called by the control plane (ENIs in the VPC), Grafana
- * is reached by a shared Gateway's load balancer when it has a route (from the addresses the Gateway names), and Loki
- * (S3), Fluent Bit (CloudWatch Logs) and Alertmanager (receivers) call out over HTTPS.
+ * network, the kubelet, and controllers that run on the host network), the operator's admission webhook is called by
+ * the control plane (ENIs in the VPC), Grafana is reached by a shared Gateway's load balancer when it has a route
+ * (from the addresses the Gateway names), Loki (S3) and Fluent Bit (CloudWatch Logs) get their AWS credentials from
+ * the Pod Identity agent, and they and Alertmanager (receivers) call out over HTTPS.
  */
-export function monitoringNamespaceTraffic(opts: { vpcCidr: string; grafanaGatewaySources?: string[] }): NamespaceTraffic {
+export function monitoringNamespaceTraffic(opts: {
+    vpcCidr: string;
+    grafanaGatewaySources?: string[];
+    /** A Pod Identity association targets the namespace (Loki's, or Fluent Bit's with logs: cloudwatch). */
+    podIdentity: boolean;
+    /** Metrics ports of scrape targets on the host network (node addresses, not pods). */
+    hostScrapePorts?: readonly number[];
+}): NamespaceTraffic {
     const ingress: NamespaceTraffic["ingress"] = [
         // kube-prometheus-stack's operator serves its admission webhook on 10250 (chart default internalPort).
         { name: "operator-webhook", cidrs: [opts.vpcCidr], ports: [{ port: 10250 }] },
@@ -31,17 +39,30 @@ export function monitoringNamespaceTraffic(opts: { vpcCidr: string; grafanaGatew
     // Grafana's container port: the target port of ip targets, and where the nodes forward instance targets to.
     if (opts.grafanaGatewaySources?.length)
         ingress.push({ name: "grafana-gateway", cidrs: [...opts.grafanaGatewaySources], ports: [{ port: 3000 }] });
+    const nodePorts = [9100, 10250, ...(opts.hostScrapePorts ?? [])];
     return {
         namespace: MONITORING_NAMESPACE,
         withinNamespace: true,
         kubeApi: true,
+        podIdentity: opts.podIdentity,
         ingress,
         egress: [
             { name: "scrape-pods", namespaces: ["*"] },
-            { name: "scrape-nodes", cidrs: [opts.vpcCidr], ports: [{ port: 9100 }, { port: 10250 }] },
+            { name: "scrape-nodes", cidrs: [opts.vpcCidr], ports: [...new Set(nodePorts)].map((port) => ({ port })) },
             { name: "aws-apis-and-receivers", cidrs: ["0.0.0.0/0"], ports: [{ port: 443 }] },
         ],
     };
+}
+
+/**
+ * Namespaces in which the observability releases create Services: monitoring, and kube-system (kube-prometheus-stack's
+ * CoreDNS and kubelet Services). Pure, so index.ts can hand them to components built before this one.
+ */
+export function observabilityServiceNamespaces(cfg: Pick<ObservabilitySettings, "prometheus" | "logs">): string[] {
+    const out: string[] = [];
+    if (cfg.prometheus.enabled || logParts(cfg.logs).fluentBit) out.push(MONITORING_NAMESPACE);
+    if (cfg.prometheus.enabled) out.push("kube-system");
+    return out;
 }
 
 export interface ObservabilityArgs {
@@ -63,6 +84,8 @@ export class Observability extends pulumi.ComponentResource {
     readonly namespace?: pulumi.Output<string>;
     /** The monitoring Namespace object (the baseline network policy waits for it). */
     readonly namespaceResource?: kubernetes.core.v1.Namespace;
+    /** The monitoring.coreos.com CRDs (prometheus-operator-crds): what ServiceMonitors and rules wait for. */
+    readonly monitoringCrds?: kubernetes.helm.v3.Release;
     readonly kubePrometheusStack?: kubernetes.helm.v3.Release;
     readonly loki?: kubernetes.helm.v3.Release;
     readonly fluentBit?: kubernetes.helm.v3.Release;
@@ -97,17 +120,40 @@ export class Observability extends pulumi.ComponentResource {
             namespace = ns.metadata.name;
             this.namespace = namespace;
             if (args.vpcCidr) {
+                const hostScrapePorts = cfg.prometheus.enabled
+                    ? Object.values(args.scrapeTargets ?? {}).flatMap((t) => (t?.hostPort !== undefined ? [t.hostPort] : []))
+                    : [];
                 this.namespaceTraffic.push(
-                    monitoringNamespaceTraffic({ vpcCidr: args.vpcCidr, grafanaGatewaySources: gateway?.targetSourceCidrs }),
+                    monitoringNamespaceTraffic({
+                        vpcCidr: args.vpcCidr,
+                        grafanaGatewaySources: gateway?.targetSourceCidrs,
+                        // Loki's role (S3), or Fluent Bit's (CloudWatch Logs): the associations below target this namespace.
+                        podIdentity: parts.loki || parts.logGroup,
+                        hostScrapePorts,
+                    }),
                 );
             }
             this.namespaceResource = ns;
         }
 
         // --- metrics, alerts and Grafana
-        let monitoringRelease: kubernetes.helm.v3.Release | undefined;
+        let monitoringCrds: kubernetes.helm.v3.Release | undefined;
         if (cfg.prometheus.enabled && namespace) {
-            const releaseDependencies: pulumi.Resource[] = [...storageDependencies];
+            // CRDs only: a short release the others wait for, instead of the whole stack (its pods need nodes).
+            monitoringCrds = platformRelease(
+                `${name}-prometheus-operator-crds`,
+                ctx,
+                {
+                    release: NAMES.prometheusOperatorCrdsRelease,
+                    source: CHART_REPOSITORIES.prometheusOperatorCrds,
+                    version: cfg.prometheus.crdsChartVersion,
+                    namespace,
+                    timeout: 300,
+                },
+                this,
+            );
+            this.monitoringCrds = monitoringCrds;
+            const releaseDependencies: pulumi.Resource[] = [...storageDependencies, monitoringCrds];
             let adminSecretName: pulumi.Output<string> = pulumi.output(NAMES.grafanaAdminSecret);
             if (cfg.grafana.enabled) {
                 const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
@@ -127,7 +173,7 @@ export class Observability extends pulumi.ComponentResource {
             }
             const alertmanager = { enabled: cfg.alertmanager.enabled, replicas: cfg.alertmanager.replicas };
             const prometheus = { ...cfg.prometheus, requests: { ...cfg.prometheus.requests } };
-            monitoringRelease = platformRelease(
+            const monitoringRelease = platformRelease(
                 `${name}-kube-prometheus-stack`,
                 ctx,
                 {
@@ -169,12 +215,12 @@ export class Observability extends pulumi.ComponentResource {
                     { parent: this, provider: ctx.k8sProvider, dependsOn: [gateway.gateway, monitoringRelease] },
                 );
             }
-            this.createPlatformScraping(name, args, namespace, monitoringRelease, cfg.grafana.enabled);
+            this.createPlatformScraping(name, args, namespace, monitoringCrds, cfg.grafana.enabled);
         }
 
         // --- logs
         if (parts.fluentBit && namespace) {
-            const logs: LogContext = { name, parent: this, ctx, namespace, monitoringRelease, grafanaEnabled: cfg.grafana.enabled };
+            const logs: LogContext = { name, parent: this, ctx, namespace, monitoringCrds, grafanaEnabled: cfg.grafana.enabled };
             if (parts.loki) {
                 const loki = createLoki(logs, { ...cfg.loki, requests: { ...cfg.loki.requests } });
                 this.loki = loki.release;
@@ -200,20 +246,21 @@ export class Observability extends pulumi.ComponentResource {
         });
     }
 
-    /** ServiceMonitors and dashboards for Karpenter and the load balancer controller (CRDs come with the release). */
+    /** Monitors and dashboards for Karpenter and the load balancer controller (the monitors need the CRDs only). */
     private createPlatformScraping(
         name: string,
         args: ObservabilityArgs,
         namespace: pulumi.Output<string>,
-        release: kubernetes.helm.v3.Release,
+        crds: kubernetes.helm.v3.Release,
         grafanaEnabled: boolean,
     ): void {
         const targets = args.scrapeTargets ?? {};
-        const opts = { parent: this, provider: args.ctx.k8sProvider, dependsOn: [release] };
-        for (const [target, spec] of Object.entries(platformServiceMonitors(targets))) {
+        const opts = { parent: this, provider: args.ctx.k8sProvider, dependsOn: [crds] };
+        for (const [target, monitor] of Object.entries(platformMonitors(targets))) {
+            // Logical names stay `<name>-<target>-servicemonitor` whatever the kind, so a kind change is a replacement in place.
             new kubernetes.apiextensions.CustomResource(
                 `${name}-${target}-servicemonitor`,
-                { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: target, namespace }, spec },
+                { apiVersion: "monitoring.coreos.com/v1", kind: monitor.kind, metadata: { name: target, namespace }, spec: monitor.spec },
                 opts,
             );
         }
@@ -224,7 +271,7 @@ export class Observability extends pulumi.ComponentResource {
             new kubernetes.core.v1.ConfigMap(
                 `${name}-platform-dashboards`,
                 { metadata: { name: "platform-dashboards", namespace, labels: { ...DASHBOARD_LABEL } }, data },
-                opts,
+                { parent: this, provider: args.ctx.k8sProvider, dependsOn: [crds] },
             );
         }
     }

@@ -14,16 +14,8 @@ import {
     tlsOnlyBucketPolicy,
     type LokiBucketPurpose,
 } from "./policies";
-import {
-    CHART_REPOSITORIES,
-    containerLogGroupName,
-    fluentBitValues,
-    lokiUrl,
-    lokiValues,
-    MONITORING_NAMESPACE,
-    NAMES,
-    type FluentBitOutput,
-} from "./values";
+import { containerLogGroupName, fluentBitValues, lokiValues, type FluentBitOutput } from "./log-values";
+import { CHART_REPOSITORIES, lokiUrl, MONITORING_NAMESPACE, NAMES } from "./values";
 
 /** What the log pipeline needs from the Observability component. */
 export interface LogContext {
@@ -31,8 +23,11 @@ export interface LogContext {
     parent: pulumi.Resource;
     ctx: PlatformContext;
     namespace: pulumi.Output<string>;
-    /** The kube-prometheus-stack release when it exists: its CRDs back the charts' ServiceMonitors. */
-    monitoringRelease?: kubernetes.helm.v3.Release;
+    /**
+     * The prometheus-operator-crds release when metrics are on: the charts' ServiceMonitors and rules need its CRDs,
+     * nothing else of kube-prometheus-stack, so the log releases wait for it alone and install beside it.
+     */
+    monitoringCrds?: kubernetes.helm.v3.Release;
     grafanaEnabled: boolean;
 }
 
@@ -124,7 +119,7 @@ export function createLoki(
                 retentionDays: loki.retentionDays,
                 requests: loki.requests,
                 storageClassName,
-                selfMonitoring: logs.monitoringRelease !== undefined,
+                selfMonitoring: logs.monitoringCrds !== undefined,
                 grafanaDashboards: logs.grafanaEnabled,
             }),
         );
@@ -138,8 +133,9 @@ export function createLoki(
             namespace: logs.namespace,
             values,
             timeout: 600,
-            // The pod must find its Pod Identity association at start, or it runs without S3 credentials.
-            dependsOn: [ctx.defaultStorageClass.resource, association, ...(logs.monitoringRelease ? [logs.monitoringRelease] : [])],
+            // The pod must find its Pod Identity association at start, or it runs without S3 credentials; its
+            // ServiceMonitor and PrometheusRule render whenever self-monitoring is on, so the CRDs come first.
+            dependsOn: [ctx.defaultStorageClass.resource, association, ...(logs.monitoringCrds ? [logs.monitoringCrds] : [])],
         },
         logs.parent,
     );
@@ -163,9 +159,9 @@ export function createFluentBit(
     let logGroup: aws.cloudwatch.LogGroup | undefined;
     let role: aws.iam.Role | undefined;
     if (target.kind === "loki") {
+        // Nothing of Loki is needed to install Fluent Bit: its output is an address, logs are buffered and retried
+        // until Loki answers, and its readiness does not hang on the output (fluentBitValues). So both install at once.
         output = pulumi.output<FluentBitOutput>({ kind: "loki", url: lokiUrl() });
-        // Logs shipped before Loki is up are retried, but a first install waits for it rather than burning retries.
-        waitFor.push(target.loki.release);
     } else {
         logGroup = new aws.cloudwatch.LogGroup(
             `${logs.name}-container-logs`,
@@ -187,8 +183,9 @@ export function createFluentBit(
         waitFor.push(fluentBitRole.association);
         output = logGroup.name.apply((logGroupName): FluentBitOutput => ({ kind: "cloudwatch", region: ctx.region, logGroupName }));
     }
-    if (logs.monitoringRelease) waitFor.push(logs.monitoringRelease);
-    const serviceMonitor = logs.monitoringRelease !== undefined;
+    // The chart renders its ServiceMonitor only when the API server serves monitoring.coreos.com/v1 at install time.
+    if (logs.monitoringCrds) waitFor.push(logs.monitoringCrds);
+    const serviceMonitor = logs.monitoringCrds !== undefined;
     const release = platformRelease(
         `${logs.name}-fluent-bit`,
         ctx,

@@ -1,8 +1,9 @@
-// Helm values for the observability releases, as typed pure functions of plain inputs. Key paths follow the pinned
-// charts' default values (kube-prometheus-stack 88.5.3, loki 18.11.0 from grafana-community, fluent-bit 0.58.1); a
-// conformance test checks every path set here against those files.
+// Helm values for the metrics releases (prometheus-operator-crds, kube-prometheus-stack), the names and shapes the
+// log releases share (log-values.ts), and where each part runs. Key paths follow the pinned charts' default values
+// (kube-prometheus-stack 88.5.3, loki 18.11.0 from grafana-community, fluent-bit 0.58.1); a conformance test checks
+// every path set here against those files.
 import type { LogDestination } from "../../stacks/schema/observability";
-import { EVERY_NODE_TOLERATIONS, SYSTEM_TOLERATION, type Toleration } from "../lib/placement";
+import { EVERY_NODE_TOLERATIONS, PLATFORM_POOL_PLACEMENT, SYSTEM_PLACEMENT, type Placement, type Toleration } from "../lib/placement";
 
 export { EVERY_NODE_TOLERATIONS } from "../lib/placement";
 
@@ -10,6 +11,12 @@ export const MONITORING_NAMESPACE = "monitoring";
 
 /** Chart repositories, by release. Loki moved to the grafana-community repository (chart 13+). */
 export const CHART_REPOSITORIES = {
+    /**
+     * The monitoring.coreos.com CRDs alone (prometheus-community/helm-charts charts/prometheus-operator-crds): the
+     * releases whose objects need them (Loki's ServiceMonitor and rules, Fluent Bit's ServiceMonitor, the platform's
+     * monitors) wait for this short release instead of the whole kube-prometheus-stack.
+     */
+    prometheusOperatorCrds: { repo: "https://prometheus-community.github.io/helm-charts", chart: "prometheus-operator-crds" },
     kubePrometheusStack: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack" },
     loki: { repo: "https://grafana-community.github.io/helm-charts", chart: "loki" },
     fluentBit: { repo: "https://fluent.github.io/helm-charts", chart: "fluent-bit" },
@@ -17,6 +24,7 @@ export const CHART_REPOSITORIES = {
 
 /** Names fixed here so IAM (Pod Identity), datasources and Fluent Bit's output agree with what the charts make. */
 export const NAMES = {
+    prometheusOperatorCrdsRelease: "prometheus-operator-crds",
     kubePrometheusStackRelease: "kube-prometheus-stack",
     lokiRelease: "loki",
     /** Monolithic Loki's Service (the chart's fullname) and service account. */
@@ -40,12 +48,52 @@ export interface Resources {
 }
 
 /**
- * Platform workloads (operator, Grafana, kube-state-metrics, Prometheus, Alertmanager, Loki) tolerate the system
- * node group's CriticalAddonsOnly taint without requiring it: they may run on system nodes, so metrics and logs stay
- * up when Karpenter itself is what is broken, and spill over to Karpenter nodes when system nodes are full.
+ * Where each part runs. The system nodes hold what the cluster needs to come up, so nothing here lands on them but
+ * the chart's short-lived admission hook Jobs (they run before any other node may exist). Prometheus, Alertmanager
+ * and Loki keep a zonal EBS volume each: they run on the platform NodePool's on-demand nodes (a spot reclaim would
+ * not move them faster, and the pool exists in every stack), spread over zones; Grafana, the operator and
+ * kube-state-metrics go with them. DaemonSets (node-exporter, Fluent Bit) tolerate every taint
+ * (EVERY_NODE_TOLERATIONS): every node's metrics and logs.
  */
-export const SYSTEM_TOLERATIONS: readonly Toleration[] = [SYSTEM_TOLERATION];
-// DaemonSets (node-exporter, Fluent Bit) tolerate every taint (EVERY_NODE_TOLERATIONS): every node's metrics and logs.
+export interface MonitoringPlacement {
+    /** Prometheus, Alertmanager, Loki, Grafana, the operator, kube-state-metrics. */
+    platform: Placement;
+    /** The admission webhook's certificate Jobs (Helm hooks). */
+    system: Placement;
+}
+
+export const MONITORING_PLACEMENT: MonitoringPlacement = { platform: PLATFORM_POOL_PLACEMENT, system: SYSTEM_PLACEMENT };
+
+/** Plain copies for a chart's nodeSelector and tolerations. */
+export const placedOn = (p: Placement): { nodeSelector: Record<string, string>; tolerations: Toleration[] } => ({
+    nodeSelector: { ...p.nodeSelector },
+    tolerations: p.tolerations.map((t) => ({ ...t })),
+});
+
+export interface TopologySpread {
+    maxSkew: 1;
+    topologyKey: "topology.kubernetes.io/zone";
+    whenUnsatisfiable: "DoNotSchedule";
+    labelSelector: { matchLabels: Record<string, string> };
+}
+
+/**
+ * Replicas in different zones (hard): with a volume each, the zone a replica is first placed in is the zone it stays
+ * in, so the first placement decides whether a zone outage takes every replica.
+ */
+export const zoneSpread = (matchLabels: Record<string, string>): TopologySpread[] => [
+    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } },
+];
+
+/**
+ * Labels of the Prometheus and Alertmanager pods, as the chart's own anti-affinity selects them (rendered
+ * kube-prometheus-stack 88.5.3: prometheus.prometheusSpec.podAntiAffinity "soft", alertmanagerSpec likewise).
+ */
+export const PROMETHEUS_POD_LABELS = {
+    "app.kubernetes.io/name": "prometheus",
+    "app.kubernetes.io/instance": "kube-prometheus-stack-prometheus",
+};
+export const ALERTMANAGER_POD_LABELS = { "app.kubernetes.io/name": "alertmanager", alertmanager: "kube-prometheus-stack-alertmanager" };
 
 /** Requests, and a memory limit equal to the request (no CPU limit: throttling a collector loses data). */
 export const resources = (cpu: string, memory: string): Resources => ({ requests: { cpu, memory }, limits: { memory } });
@@ -87,7 +135,8 @@ interface VolumeClaimTemplate {
 
 export interface KubePrometheusStackValues {
     fullnameOverride: string;
-    crds: { enabled: true };
+    /** The CRDs belong to the prometheus-operator-crds release (upgraded with it; Helm never upgrades crds/). */
+    crds: { enabled: false };
     defaultRules: { rules: Record<string, boolean> };
     kubeControllerManager: { enabled: false };
     kubeScheduler: { enabled: false };
@@ -97,18 +146,21 @@ export interface KubePrometheusStackValues {
     kubelet: { enabled: true };
     nodeExporter: { enabled: true };
     "prometheus-node-exporter": { tolerations: readonly Toleration[]; resources: Resources };
-    "kube-state-metrics": { tolerations: readonly Toleration[]; resources: Resources };
+    "kube-state-metrics": { nodeSelector: Record<string, string>; tolerations: readonly Toleration[]; resources: Resources };
     prometheusOperator: {
+        nodeSelector: Record<string, string>;
         tolerations: readonly Toleration[];
         resources: Resources;
-        admissionWebhooks: { patch: { tolerations: readonly Toleration[] } };
+        admissionWebhooks: { patch: { nodeSelector: Record<string, string>; tolerations: readonly Toleration[] } };
     };
     prometheus: {
         prometheusSpec: {
             retention: string;
             replicas: number;
             resources: Resources;
+            nodeSelector: Record<string, string>;
             tolerations: readonly Toleration[];
+            topologySpreadConstraints: TopologySpread[];
             storageSpec: { volumeClaimTemplate: VolumeClaimTemplate };
             serviceMonitorSelectorNilUsesHelmValues: false;
             podMonitorSelectorNilUsesHelmValues: false;
@@ -125,7 +177,9 @@ export interface KubePrometheusStackValues {
         alertmanagerSpec?: {
             replicas: number;
             resources: Resources;
+            nodeSelector: Record<string, string>;
             tolerations: readonly Toleration[];
+            topologySpreadConstraints: TopologySpread[];
             storage: { volumeClaimTemplate: VolumeClaimTemplate };
         };
     };
@@ -138,6 +192,7 @@ export interface KubePrometheusStackValues {
             datasources: { enabled: true; defaultDatasourceEnabled: true; alertmanager: { enabled: boolean } };
         };
         additionalDataSources?: GrafanaDatasource[];
+        nodeSelector?: Record<string, string>;
         tolerations?: readonly Toleration[];
         resources?: Resources;
         testFramework?: { enabled: false };
@@ -160,11 +215,15 @@ export const ALERTMANAGER_STORAGE_GIB = 2;
  * so those jobs and their rules are off; kube-proxy binds its metrics to 127.0.0.1 on EKS, so it is off too.
  * ServiceMonitors, PodMonitors, rules and probes are selected in every namespace, whatever their labels.
  */
-export function kubePrometheusStackValues(input: KubePrometheusStackInput): KubePrometheusStackValues {
+export function kubePrometheusStackValues(
+    input: KubePrometheusStackInput,
+    placement: MonitoringPlacement = MONITORING_PLACEMENT,
+): KubePrometheusStackValues {
     const { prometheus, alertmanager, grafana, storageClassName } = input;
+    const platform = () => placedOn(placement.platform);
     const values: KubePrometheusStackValues = {
         fullnameOverride: NAMES.kubePrometheusStackRelease,
-        crds: { enabled: true },
+        crds: { enabled: false },
         defaultRules: {
             rules: {
                 etcd: false,
@@ -184,18 +243,20 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput): Kube
         kubelet: { enabled: true },
         nodeExporter: { enabled: true },
         "prometheus-node-exporter": { tolerations: EVERY_NODE_TOLERATIONS, resources: resources("50m", "64Mi") },
-        "kube-state-metrics": { tolerations: SYSTEM_TOLERATIONS, resources: resources("50m", "128Mi") },
+        "kube-state-metrics": { ...platform(), resources: resources("50m", "128Mi") },
         prometheusOperator: {
-            tolerations: SYSTEM_TOLERATIONS,
+            ...platform(),
             resources: resources("100m", "128Mi"),
-            admissionWebhooks: { patch: { tolerations: SYSTEM_TOLERATIONS } },
+            // Helm hooks: they run before any node but the system nodes may exist.
+            admissionWebhooks: { patch: placedOn(placement.system) },
         },
         prometheus: {
             prometheusSpec: {
                 retention: prometheus.retention,
                 replicas: prometheus.replicas,
                 resources: resources(prometheus.requests.cpu, prometheus.requests.memory),
-                tolerations: SYSTEM_TOLERATIONS,
+                ...platform(),
+                topologySpreadConstraints: zoneSpread(PROMETHEUS_POD_LABELS),
                 storageSpec: { volumeClaimTemplate: claim(storageClassName, prometheus.storageGiB) },
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,
@@ -213,7 +274,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput): Kube
                   alertmanagerSpec: {
                       replicas: alertmanager.replicas,
                       resources: resources("50m", "128Mi"),
-                      tolerations: SYSTEM_TOLERATIONS,
+                      ...platform(),
+                      topologySpreadConstraints: zoneSpread(ALERTMANAGER_POD_LABELS),
                       storage: { volumeClaimTemplate: claim(storageClassName, ALERTMANAGER_STORAGE_GIB) },
                   },
               }
@@ -244,7 +306,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput): Kube
                       },
                   ]
                 : [],
-            tolerations: SYSTEM_TOLERATIONS,
+            ...platform(),
             resources: resources("100m", "256Mi"),
             testFramework: { enabled: false },
             ingress: { enabled: false },
@@ -256,203 +318,6 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput): Kube
     }
     return values;
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Loki
-
-export interface LokiInput {
-    region: string;
-    buckets: { chunks: string; ruler: string };
-    replicas: number;
-    retentionDays: number;
-    requests: { cpu: string; memory: string };
-    storageClassName: string;
-    /** Create ServiceMonitor, rules and dashboards (needs the Prometheus operator's CRDs). */
-    selfMonitoring: boolean;
-    grafanaDashboards: boolean;
-}
-
-/** Loki's local volume holds the WAL and the TSDB index being built, not the logs: S3 does. */
-export const LOKI_VOLUME_GIB = 10;
-
-export interface LokiValues {
-    deploymentMode: "Monolithic";
-    loki: {
-        auth_enabled: false;
-        commonConfig: { replication_factor: number };
-        schemaConfig: {
-            configs: { from: string; store: "tsdb"; object_store: "s3"; schema: "v13"; index: { prefix: string; period: "24h" } }[];
-        };
-        storage: { type: "s3"; bucketNames: { chunks: string; ruler: string }; s3: { region: string } };
-        limits_config: { retention_period: string };
-        compactor: { retention_enabled: true; delete_request_store: "s3"; working_directory: string };
-    };
-    serviceAccount: { create: true; name: string };
-    singleBinary: {
-        replicas: number;
-        resources: Resources;
-        tolerations: readonly Toleration[];
-        persistence: { enabled: true; storageClass: string; size: string };
-    };
-    read: { replicas: 0 };
-    write: { replicas: 0 };
-    backend: { replicas: 0 };
-    gateway: { enabled: false };
-    chunksCache: { enabled: false };
-    resultsCache: { enabled: false };
-    lokiCanary: { enabled: false };
-    test: { enabled: false };
-    monitoring: {
-        serviceMonitor: { enabled: boolean };
-        rules: { enabled: boolean };
-        dashboards: { enabled: boolean };
-    };
-}
-
-/**
- * Monolithic Loki (one binary, `replicas` pods) storing chunks and rules in S3 through the pod's Pod Identity
- * credentials (no keys in values). Retention is Loki's compactor's job; the bucket lifecycle is the backstop.
- * No gateway, canary or memcached: Fluent Bit and Grafana talk to the `loki` Service directly.
- */
-export function lokiValues(input: LokiInput): LokiValues {
-    return {
-        deploymentMode: "Monolithic",
-        loki: {
-            // One tenant ("fake"): the cluster's logs; no X-Scope-OrgID needed by Fluent Bit or Grafana.
-            auth_enabled: false,
-            // Replication needs a quorum: with fewer than 3 replicas each write goes to one ingester.
-            commonConfig: { replication_factor: input.replicas >= 3 ? 3 : 1 },
-            schemaConfig: {
-                configs: [
-                    {
-                        from: "2024-04-01",
-                        store: "tsdb",
-                        object_store: "s3",
-                        schema: "v13",
-                        index: { prefix: "loki_index_", period: "24h" },
-                    },
-                ],
-            },
-            storage: { type: "s3", bucketNames: { ...input.buckets }, s3: { region: input.region } },
-            limits_config: { retention_period: `${input.retentionDays * 24}h` },
-            compactor: { retention_enabled: true, delete_request_store: "s3", working_directory: "/var/loki/compactor" },
-        },
-        serviceAccount: { create: true, name: NAMES.lokiServiceAccount },
-        singleBinary: {
-            replicas: input.replicas,
-            resources: resources(input.requests.cpu, input.requests.memory),
-            tolerations: SYSTEM_TOLERATIONS,
-            persistence: { enabled: true, storageClass: input.storageClassName, size: `${LOKI_VOLUME_GIB}Gi` },
-        },
-        // The chart refuses replicas on both monolithic and scalable targets: zero the scalable ones.
-        read: { replicas: 0 },
-        write: { replicas: 0 },
-        backend: { replicas: 0 },
-        gateway: { enabled: false },
-        chunksCache: { enabled: false },
-        resultsCache: { enabled: false },
-        // The chart's Helm test needs the canary; neither runs here.
-        lokiCanary: { enabled: false },
-        test: { enabled: false },
-        monitoring: {
-            serviceMonitor: { enabled: input.selfMonitoring },
-            rules: { enabled: input.selfMonitoring },
-            dashboards: { enabled: input.grafanaDashboards },
-        },
-    };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Fluent Bit
-
-export type FluentBitOutput = { kind: "loki"; url: string } | { kind: "cloudwatch"; region: string; logGroupName: string };
-
-export interface FluentBitValues {
-    kind: "DaemonSet";
-    serviceAccount: { create: true; name: string };
-    tolerations: readonly Toleration[];
-    resources: Resources;
-    priorityClassName: "system-node-critical";
-    testFramework: { enabled: false };
-    serviceMonitor: { enabled: boolean };
-    config: { inputs: string; filters: string; outputs: string };
-}
-
-/** Where the output section sends logs; fails on a Loki URL without host or port. */
-export function fluentBitOutputs(output: FluentBitOutput): string {
-    if (output.kind === "loki") {
-        const url = new URL(output.url);
-        if (!url.hostname || !url.port) throw new Error(`fluentBitOutputs: the Loki URL needs a host and a port, got ${output.url}`);
-        return [
-            "[OUTPUT]",
-            "    Name loki",
-            "    Match kube.*",
-            `    Host ${url.hostname}`,
-            `    Port ${url.port}`,
-            "    Labels job=fluent-bit",
-            "    Label_Keys $kubernetes['namespace_name'],$kubernetes['pod_name'],$kubernetes['container_name']",
-            "    Line_Format json",
-            "    Auto_Kubernetes_Labels Off",
-            "    Retry_Limit 10",
-            "",
-        ].join("\n");
-    }
-    return [
-        "[OUTPUT]",
-        "    Name cloudwatch_logs",
-        "    Match kube.*",
-        `    region ${output.region}`,
-        `    log_group_name ${output.logGroupName}`,
-        // The log group is Pulumi's (with its retention); Fluent Bit only makes streams in it.
-        "    auto_create_group Off",
-        "    log_stream_prefix from-fluent-bit-",
-        "    log_key log",
-        "    Retry_Limit 10",
-        "",
-    ].join("\n");
-}
-
-const FLUENT_BIT_INPUTS = [
-    "[INPUT]",
-    "    Name tail",
-    "    Path /var/log/containers/*.log",
-    "    Exclude_Path /var/log/containers/fluent-bit-*",
-    "    multiline.parser docker, cri",
-    "    Tag kube.*",
-    "    DB /var/log/flb_kube.db",
-    "    Mem_Buf_Limit 10MB",
-    "    Skip_Long_Lines On",
-    "",
-].join("\n");
-
-const FLUENT_BIT_FILTERS = [
-    "[FILTER]",
-    "    Name kubernetes",
-    "    Match kube.*",
-    "    Merge_Log On",
-    "    Keep_Log Off",
-    "    K8S-Logging.Parser On",
-    "    K8S-Logging.Exclude On",
-    "",
-].join("\n");
-
-/** Fluent Bit as a DaemonSet on every node, shipping container logs to Loki or CloudWatch Logs. */
-export function fluentBitValues(output: FluentBitOutput, serviceMonitor: boolean): FluentBitValues {
-    return {
-        kind: "DaemonSet",
-        serviceAccount: { create: true, name: NAMES.fluentBitServiceAccount },
-        tolerations: EVERY_NODE_TOLERATIONS,
-        resources: resources("50m", "128Mi"),
-        // Log shipping must not be the pod evicted first when a node runs short of memory.
-        priorityClassName: "system-node-critical",
-        testFramework: { enabled: false },
-        serviceMonitor: { enabled: serviceMonitor },
-        config: { inputs: FLUENT_BIT_INPUTS, filters: FLUENT_BIT_FILTERS, outputs: fluentBitOutputs(output) },
-    };
-}
-
-/** The CloudWatch Logs group Fluent Bit writes to when logs: cloudwatch. */
-export const containerLogGroupName = (clusterName: string) => `/aws/eks/${clusterName}/containers`;
 
 /** Which log pipeline parts exist for a destination. */
 export function logParts(destination: LogDestination): { loki: boolean; fluentBit: boolean; logGroup: boolean } {

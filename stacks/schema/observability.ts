@@ -32,6 +32,9 @@ export const observabilitySchema = z
                         "Install kube-prometheus-stack: Prometheus, its operator, kube-state-metrics, node-exporter (and Grafana, Alertmanager).",
                     ),
                 chartVersion: chartVersion.describe("kube-prometheus-stack chart version."),
+                crdsChartVersion: chartVersion.describe(
+                    "prometheus-operator-crds chart version: the monitoring.coreos.com CRDs, a release of their own. Its appVersion must be kube-prometheus-stack's (88.5.3 and 31.0.1 both ship prometheus-operator v0.93.1).",
+                ),
                 retention: prometheusRetention.describe("How long Prometheus keeps samples, e.g. 15d."),
                 storageGiB: z
                     .number()
@@ -185,6 +188,8 @@ export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
 /** Pinned chart versions: the defaults every stack starts from (see /work/shared/reference/chart-values). */
 export const OBSERVABILITY_CHARTS = {
     prometheus: "88.5.3",
+    /** prometheus-community/helm-charts tag prometheus-operator-crds-31.0.1 (4529d7bb): appVersion v0.93.1, as kube-prometheus-stack 88.5.3 (ea930bae). */
+    prometheusOperatorCrds: "31.0.1",
     loki: "18.11.0",
     fluentBit: "0.58.1",
 } as const;
@@ -196,6 +201,7 @@ const dev: Defaults = {
     prometheus: {
         enabled: true,
         chartVersion: OBSERVABILITY_CHARTS.prometheus,
+        crdsChartVersion: OBSERVABILITY_CHARTS.prometheusOperatorCrds,
         retention: "3d",
         storageGiB: 20,
         replicas: 1,
@@ -219,6 +225,7 @@ export const observabilityDefaults: Record<Environment, Defaults> = {
         prometheus: {
             enabled: true,
             chartVersion: OBSERVABILITY_CHARTS.prometheus,
+            crdsChartVersion: OBSERVABILITY_CHARTS.prometheusOperatorCrds,
             retention: "7d",
             storageGiB: 50,
             replicas: 1,
@@ -233,6 +240,7 @@ export const observabilityDefaults: Record<Environment, Defaults> = {
         prometheus: {
             enabled: true,
             chartVersion: OBSERVABILITY_CHARTS.prometheus,
+            crdsChartVersion: OBSERVABILITY_CHARTS.prometheusOperatorCrds,
             retention: "15d",
             storageGiB: 200,
             replicas: 2,

@@ -269,6 +269,7 @@ describe("baseline policies", () => {
         namespace: "monitoring",
         withinNamespace: true,
         kubeApi: true,
+        podIdentity: false,
         ingress: [{ name: "grafana", namespaces: ["ingress-nginx"], ports: [{ port: 3000 }] }],
         egress: [
             { name: "scrape", namespaces: ["*"] },

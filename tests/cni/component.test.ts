@@ -39,6 +39,7 @@ const baseline = new NetworkBaseline("baseline", {
             namespace: "ingress-nginx",
             withinNamespace: false,
             kubeApi: true,
+            podIdentity: false,
             ingress: [{ name: "http", cidrs: ["0.0.0.0/0"], ports: [{ port: 80 }] }],
             egress: [],
         },

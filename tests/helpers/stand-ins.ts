@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { accountContext, type AccountContext, type PlatformContext } from "../../components/lib/context";
-import { SYSTEM_PLACEMENT } from "../../components/lib/placement";
+import { PLATFORM_POOL_PLACEMENT, SYSTEM_PLACEMENT } from "../../components/lib/placement";
 import { MOCK_ACCOUNT_ID } from "../../plan";
 import type { PlatformConfig } from "../../stacks/config";
 
@@ -67,6 +67,7 @@ export function platformContextFor(config: PlatformConfig, prefix = ""): Platfor
         podIdentityAgent: standIns.podIdentityAgent,
         defaultStorageClass: { resource: standIns.storageClass, name: standIns.storageClass.metadata.name },
         system: SYSTEM_PLACEMENT,
+        platform: PLATFORM_POOL_PLACEMENT,
         standIns,
     };
 }

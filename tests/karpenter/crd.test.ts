@@ -216,6 +216,7 @@ describe.skipIf(!hasReference)("helm values against the chart's values.yaml", ()
         interruptionQueueName: "c",
         serviceAccount: "karpenter",
         replicas: 2,
+        resources: { cpu: "1", memory: "1Gi" },
     });
 
     it("sets only keys the chart knows", () => {

@@ -22,7 +22,13 @@ describe("NodePool zones", () => {
 });
 
 describe("the Karpenter controller's placement", () => {
-    const values = karpenterValues({ clusterName: "c", interruptionQueueName: "c", serviceAccount: "karpenter", replicas: 2 });
+    const values = karpenterValues({
+        clusterName: "c",
+        interruptionQueueName: "c",
+        serviceAccount: "karpenter",
+        replicas: 2,
+        resources: { cpu: "1", memory: "1Gi" },
+    });
     it("keeps replicas on different nodes (required anti-affinity on the hostname)", () => {
         expect(values.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
             { topologyKey: "kubernetes.io/hostname" },

@@ -253,7 +253,7 @@ describe("prod's pools", () => {
         const pools = Object.fromEntries(
             mine("prod", T.nodePool).map((p) => [(p.inputs.metadata as { name: string }).name, p.inputs.spec as Record<string, unknown>]),
         );
-        expect(Object.keys(pools).sort()).toEqual(["baseline", "baseline-spot", "payments"]);
+        expect(Object.keys(pools).sort()).toEqual(["baseline", "baseline-spot", "payments", "platform"]);
         expect(pools.baseline).toMatchObject({ weight: 100, limits: { cpu: "400", memory: "1600Gi" } });
         expect(pools["baseline-spot"]).toMatchObject({ weight: 10, limits: { cpu: "600", memory: "2400Gi" } });
         const capacity = (spec: Record<string, unknown> | undefined) =>
@@ -273,4 +273,26 @@ describe("prod's pools", () => {
             expect(budgets.some((b) => b.schedule !== undefined)).toBe(true);
         }
     });
+});
+
+describe("the platform NodePool (issue 11, item 10)", () => {
+    for (const stack of ["dev", "prod"] as const) {
+        it(`${stack}: every stack gets an on-demand pool, tainted and labelled for the platform's stateful workloads`, () => {
+            const platform = mine(stack, T.nodePool).find((p) => (p.inputs.metadata as { name: string }).name === "platform");
+            expect(platform, "no platform NodePool").toBeDefined();
+            const spec = platform?.inputs.spec as {
+                template: {
+                    metadata: { labels: Record<string, string> };
+                    spec: { requirements: { key: string; values?: string[] }[]; taints: unknown[] };
+                };
+            };
+            expect(spec.template.spec.requirements).toContainEqual({
+                key: "karpenter.sh/capacity-type",
+                operator: "In",
+                values: ["on-demand"],
+            });
+            expect(spec.template.metadata.labels).toEqual({ "eks-platform/node-group": "platform" });
+            expect(spec.template.spec.taints).toEqual([{ key: "eks-platform/node-group", value: "platform", effect: "NoSchedule" }]);
+        });
+    }
 });

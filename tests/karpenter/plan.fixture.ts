@@ -34,7 +34,8 @@ export function karpenterPlanTests(stack: "dev" | "prod"): void {
         named(p, "kubernetes:helm.sh/v3:Release", "karpenter-crd");
         named(p, "kubernetes:helm.sh/v3:Release", "karpenter");
         const pools = byType(p, "kubernetes:karpenter.sh/v1:NodePool").map((r) => (r.inputs.metadata as { name: string }).name);
-        expect(pools).toEqual(effectiveNodePools(config.karpenter.nodePools).map((pool) => pool.name));
+        // The stack's pools, then the platform's own.
+        expect(pools).toEqual([...effectiveNodePools(config.karpenter.nodePools).map((pool) => pool.name), "platform"]);
         expect(byType(p, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").map((r) => (r.inputs.metadata as { name: string }).name)).toEqual(
             config.karpenter.nodeClasses.map((c) => c.name),
         );

@@ -21,7 +21,7 @@ beforeAll(async () => {
 describe("observability with CloudWatch Logs, ADOT and Grafana on the internal Gateway", () => {
     it("has no Loki, no buckets and no Loki datasource", () => {
         const { recorder } = plan;
-        expect(releaseNames(recorder)).toEqual(["fluent-bit", "kube-prometheus-stack"]);
+        expect(releaseNames(recorder)).toEqual(["fluent-bit", "kube-prometheus-stack", "prometheus-operator-crds"]);
         expect(recorder.byType("aws:s3/bucket:Bucket")).toEqual([]);
         expect(at(release(recorder, "kube-prometheus-stack").inputs.values, "grafana", "additionalDataSources")).toEqual([]);
     });

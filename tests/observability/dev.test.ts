@@ -10,10 +10,11 @@ beforeAll(async () => {
 });
 
 describe("observability on dev", () => {
-    it("installs the three releases at their pinned versions from their repositories into monitoring", () => {
+    it("installs the four releases at their pinned versions from their repositories into monitoring", () => {
         const { recorder } = plan;
-        expect(releaseNames(recorder)).toEqual(["fluent-bit", "kube-prometheus-stack", "loki"]);
+        expect(releaseNames(recorder)).toEqual(["fluent-bit", "kube-prometheus-stack", "loki", "prometheus-operator-crds"]);
         const expected = {
+            "prometheus-operator-crds": ["31.0.1", "https://prometheus-community.github.io/helm-charts", "prometheus-operator-crds"],
             "kube-prometheus-stack": ["88.5.3", "https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack"],
             loki: ["18.11.0", "https://grafana-community.github.io/helm-charts", "loki"],
             "fluent-bit": ["0.58.1", "https://fluent.github.io/helm-charts", "fluent-bit"],
@@ -40,7 +41,12 @@ describe("observability on dev", () => {
             resources: { requests: { storage: "20Gi" } },
         });
         expect(at(spec, "resources", "requests")).toEqual({ cpu: "250m", memory: "1Gi" });
-        expect(spec.tolerations).toEqual([{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }]);
+        // On the platform NodePool's on-demand nodes (issue 11, item 10), replicas in different zones.
+        expect(spec.nodeSelector).toEqual({ "eks-platform/node-group": "platform", "karpenter.sh/capacity-type": "on-demand" });
+        expect(spec.tolerations).toEqual([{ key: "eks-platform/node-group", operator: "Exists", effect: "NoSchedule" }]);
+        expect(spec.topologySpreadConstraints).toEqual([
+            expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }),
+        ]);
     });
 
     it("turns off what EKS hides and picks up ServiceMonitors cluster-wide", () => {
@@ -94,9 +100,17 @@ describe("observability on dev", () => {
         const dashboards = recorder.one("kubernetes:core/v1:ConfigMap", "observability-platform-dashboards");
         expect(at(dashboards.inputs, "metadata", "labels")).toEqual({ grafana_dashboard: "1" });
         expect(Object.keys(dashboards.inputs.data as object).sort()).toEqual(["aws-load-balancer-controller.json", "karpenter.json"]);
-        const monitors = recorder.byType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
-        expect(monitors.map((m) => at(m.inputs, "metadata", "name")).sort()).toEqual(["aws-load-balancer-controller", "karpenter"]);
-        for (const m of [...monitors, dashboards]) expect(recorder.dependsOn(m, release(recorder, "kube-prometheus-stack"))).toBe(true);
+        // Karpenter's chart has a metrics Service; the load balancer controller's has none without serviceMonitor.enabled,
+        // so its pods are scraped (issue 11, item 8).
+        const serviceMonitors = recorder.byType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
+        const podMonitors = recorder.byType("kubernetes:monitoring.coreos.com/v1:PodMonitor");
+        expect(serviceMonitors.map((m) => at(m.inputs, "metadata", "name"))).toEqual(["karpenter"]);
+        expect(podMonitors.map((m) => at(m.inputs, "metadata", "name"))).toEqual(["aws-load-balancer-controller"]);
+        // They need the CRDs, not the whole stack.
+        for (const m of [...serviceMonitors, ...podMonitors, dashboards]) {
+            expect(recorder.dependsOn(m, release(recorder, "prometheus-operator-crds"))).toBe(true);
+            expect(recorder.dependsOn(m, release(recorder, "kube-prometheus-stack"))).toBe(false);
+        }
     });
 
     it("stores Loki's chunks and rules in encrypted, private, TLS-only buckets with a lifecycle from retention", () => {
@@ -202,9 +216,17 @@ describe("observability on dev", () => {
                 recorder.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "observability-loki-pod-identity"),
             ),
         ).toBe(true);
-        expect(recorder.dependsOn(release(recorder, "fluent-bit"), release(recorder, "loki"))).toBe(true);
-        // Loki's ServiceMonitor needs the operator's CRDs.
-        expect(recorder.dependsOn(release(recorder, "loki"), release(recorder, "kube-prometheus-stack"))).toBe(true);
+        // Issue 11, item 12: Loki's ServiceMonitor and rules need the operator's CRDs only, Fluent Bit nothing of Loki
+        // (its ServiceMonitor needs the CRDs): all three install beside kube-prometheus-stack, not after it.
+        const crds = release(recorder, "prometheus-operator-crds");
+        expect(recorder.dependsOn(release(recorder, "fluent-bit"), release(recorder, "loki"))).toBe(false);
+        for (const name of ["loki", "fluent-bit", "kube-prometheus-stack"]) {
+            expect(recorder.dependsOn(release(recorder, name), crds), name).toBe(true);
+        }
+        for (const name of ["loki", "fluent-bit"])
+            expect(recorder.dependsOn(release(recorder, name), release(recorder, "kube-prometheus-stack")), name).toBe(false);
+        // kube-prometheus-stack no longer installs the CRDs itself (the CRD release upgrades them; Helm's crds/ never does).
+        expect(at(release(recorder, "kube-prometheus-stack").inputs.values, "crds", "enabled")).toBe(false);
     });
 
     it("parents every resource to the component", () => {

@@ -2,6 +2,8 @@
 // and Ingress components hand it (a Kubernetes provider, the system node group, the gp3 StorageClass, the Pod
 // Identity agent add-on, the internal shared Gateway). One call per test file: Pulumi's state is global.
 import * as kubernetes from "@pulumi/kubernetes";
+import { loadBalancerControllerMetrics } from "../../components/ingress/values";
+import { karpenterMetrics } from "../../components/karpenter/values";
 import type { GatewayAttachment } from "../../components/lib/contracts";
 import { Observability } from "../../components/observability";
 import { settle, setupMocks, type PlannedResource, type Recorder, type StackSource } from "../../plan";
@@ -44,7 +46,10 @@ export async function planObservability(source: StackSource | string): Promise<O
     const component = new Observability("observability", {
         ctx,
         config: config.observability,
-        scrapeTargets: { karpenter: { namespace: config.karpenter.namespace }, loadBalancerController: { namespace: "kube-system" } },
+        scrapeTargets: {
+            karpenter: karpenterMetrics(config.karpenter.namespace),
+            loadBalancerController: loadBalancerControllerMetrics({}),
+        },
         grafanaGateway,
         vpcCidr: "10.20.0.0/16",
     });

@@ -24,6 +24,7 @@ describe("observability in the prod plan", () => {
             "observability-fluent-bit",
             "observability-kube-prometheus-stack",
             "observability-loki",
+            "observability-prometheus-operator-crds",
         ]);
         for (const r of releases) expect(r.dependencies, r.name).toContain(nodeGroup.urn);
         for (const name of ["observability-kube-prometheus-stack", "observability-loki"])

@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 describe("observability on prod", () => {
     it("installs the pinned releases", () => {
-        expect(releaseNames(plan.recorder)).toEqual(["fluent-bit", "kube-prometheus-stack", "loki"]);
+        expect(releaseNames(plan.recorder)).toEqual(["fluent-bit", "kube-prometheus-stack", "loki", "prometheus-operator-crds"]);
         expect(release(plan.recorder, "kube-prometheus-stack").inputs.version).toBe("88.5.3");
         expect(release(plan.recorder, "loki").inputs.version).toBe("18.11.0");
         expect(release(plan.recorder, "fluent-bit").inputs.version).toBe("0.58.1");

@@ -9,7 +9,10 @@ import { referencePath } from "../helpers/reference";
 import { parse as parseYaml } from "yaml";
 import { monitoringNamespaceTraffic } from "../../components/observability";
 import { adotConfiguration, containerInsightsConfiguration } from "../../components/observability/aws-native";
-import { dashboard, KARPENTER_PANELS, platformDashboards, platformServiceMonitors } from "../../components/observability/dashboards";
+import { dashboard, KARPENTER_PANELS, platformDashboards, platformMonitors } from "../../components/observability/dashboards";
+import { fluentBitOutputs, fluentBitValues, lokiValues } from "../../components/observability/log-values";
+import { karpenterMetrics } from "../../components/karpenter/values";
+import { loadBalancerControllerMetrics } from "../../components/ingress/values";
 import {
     fluentBitCloudWatchPolicy,
     lokiBucketName,
@@ -17,15 +20,7 @@ import {
     lokiS3Policy,
     tlsOnlyBucketPolicy,
 } from "../../components/observability/policies";
-import {
-    fluentBitOutputs,
-    fluentBitValues,
-    kubePrometheusStackValues,
-    logParts,
-    lokiUrl,
-    lokiValues,
-    type KubePrometheusStackInput,
-} from "../../components/observability/values";
+import { kubePrometheusStackValues, logParts, lokiUrl, type KubePrometheusStackInput } from "../../components/observability/values";
 
 const kpsInput = (over: Partial<KubePrometheusStackInput> = {}): KubePrometheusStackInput => ({
     storageClassName: "gp3",
@@ -177,11 +172,11 @@ describe("dashboards and scraping", () => {
     });
 
     it("scrapes and charts only the controllers present", () => {
-        expect(Object.keys(platformServiceMonitors({}))).toEqual([]);
-        expect(platformServiceMonitors({ karpenter: { namespace: "karpenter" } }).karpenter?.namespaceSelector.matchNames).toEqual([
+        expect(Object.keys(platformMonitors({}))).toEqual([]);
+        expect(platformMonitors({ karpenter: karpenterMetrics("karpenter") }).karpenter?.spec.namespaceSelector.matchNames).toEqual([
             "karpenter",
         ]);
-        expect(Object.keys(platformDashboards({ loadBalancerController: { namespace: "kube-system" } }))).toEqual([
+        expect(Object.keys(platformDashboards({ loadBalancerController: loadBalancerControllerMetrics({}) }))).toEqual([
             "aws-load-balancer-controller.json",
         ]);
     });
@@ -199,10 +194,12 @@ const reference = (file: string): unknown => parseYaml(fs.readFileSync(path.join
  * ingress.tls) and the kube-state-metrics and prometheus-node-exporter charts (tolerations, resources).
  */
 const SUBCHART_KEYS = new Set([
+    "grafana/nodeSelector",
     "grafana/tolerations",
     "grafana/resources",
     "grafana/testFramework",
     "grafana/grafana.ini",
+    "kube-state-metrics/nodeSelector",
     "kube-state-metrics/tolerations",
     "kube-state-metrics/resources",
     "prometheus-node-exporter/tolerations",
@@ -241,7 +238,7 @@ if (!fs.existsSync(REFERENCE)) console.warn(`observability conformance skipped: 
 
 describe("monitoring namespace traffic (baseline network policy)", () => {
     it("lets Prometheus scrape every namespace and the nodes, and the control plane call the operator's webhook", () => {
-        const t = monitoringNamespaceTraffic({ vpcCidr: "10.10.0.0/16" });
+        const t = monitoringNamespaceTraffic({ vpcCidr: "10.10.0.0/16", podIdentity: true });
         expect(t.namespace).toBe("monitoring");
         expect(t.withinNamespace).toBe(true);
         expect(t.kubeApi).toBe(true);
@@ -251,9 +248,76 @@ describe("monitoring namespace traffic (baseline network policy)", () => {
     });
 
     it("opens Grafana's port only to the addresses its Gateway's load balancer connects from, only with a route", () => {
-        const t = monitoringNamespaceTraffic({ vpcCidr: "10.30.0.0/16", grafanaGatewaySources: ["10.30.32.0/19", "10.30.64.0/19"] });
+        const t = monitoringNamespaceTraffic({
+            vpcCidr: "10.30.0.0/16",
+            grafanaGatewaySources: ["10.30.32.0/19", "10.30.64.0/19"],
+            podIdentity: false,
+        });
         expect(t.ingress).toContainEqual({ name: "grafana-gateway", cidrs: ["10.30.32.0/19", "10.30.64.0/19"], ports: [{ port: 3000 }] });
         expect(t.ingress.filter((r) => r.ports?.some((p) => p.port === 3000))).toHaveLength(1);
-        expect(monitoringNamespaceTraffic({ vpcCidr: "10.30.0.0/16", grafanaGatewaySources: [] }).ingress).toHaveLength(1);
+        expect(monitoringNamespaceTraffic({ vpcCidr: "10.30.0.0/16", grafanaGatewaySources: [], podIdentity: false }).ingress).toHaveLength(
+            1,
+        );
+    });
+});
+
+describe("where the monitoring pods run (issue 11, item 10)", () => {
+    const values = kubePrometheusStackValues(kpsInput());
+    const platform = { nodeSelector: { "eks-platform/node-group": "platform", "karpenter.sh/capacity-type": "on-demand" } };
+
+    it("Prometheus, Alertmanager, Grafana, the operator and kube-state-metrics select the platform pool's on-demand nodes", () => {
+        for (const part of [
+            values.prometheus.prometheusSpec,
+            values.alertmanager.alertmanagerSpec,
+            values.grafana,
+            values.prometheusOperator,
+            values["kube-state-metrics"],
+        ]) {
+            expect(part).toMatchObject(platform);
+            expect(part?.tolerations).toEqual([{ key: "eks-platform/node-group", operator: "Exists", effect: "NoSchedule" }]);
+        }
+    });
+
+    it("the stateful ones spread their replicas over zones, hard", () => {
+        for (const spread of [
+            values.prometheus.prometheusSpec.topologySpreadConstraints,
+            values.alertmanager.alertmanagerSpec?.topologySpreadConstraints,
+        ])
+            expect(spread).toEqual([
+                expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", maxSkew: 1 }),
+            ]);
+        expect(lokiValues(lokiInput).singleBinary).toMatchObject({
+            ...platform,
+            topologySpreadConstraints: [expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone" })],
+        });
+    });
+
+    it("only the admission hook Jobs use the system nodes (they run before any other node may exist)", () => {
+        expect(values.prometheusOperator.admissionWebhooks.patch).toEqual({
+            nodeSelector: { "eks-platform/node-group": "system" },
+            tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
+        });
+    });
+});
+
+describe("Fluent Bit installs without Loki (issue 11, item 12)", () => {
+    it("is ready when the agent runs, not when its output answers (the chart's /api/v2/health follows output errors)", () => {
+        expect(fluentBitValues({ kind: "loki", url: lokiUrl() }, true).readinessProbe).toEqual({ httpGet: { path: "/", port: "http" } });
+    });
+});
+
+describe("monitoring namespace egress to the Pod Identity agent and host-network targets (issue 11, items 6 and 8)", () => {
+    it("declares Pod Identity workloads when it has them, and opens host-network metrics ports on the nodes", () => {
+        const t = monitoringNamespaceTraffic({
+            vpcCidr: "10.10.0.0/16",
+            podIdentity: true,
+            hostScrapePorts: [8080],
+        });
+        expect(t.podIdentity).toBe(true);
+        expect(t.egress).toContainEqual({
+            name: "scrape-nodes",
+            cidrs: ["10.10.0.0/16"],
+            ports: [{ port: 9100 }, { port: 10250 }, { port: 8080 }],
+        });
     });
 });

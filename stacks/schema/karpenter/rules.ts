@@ -20,6 +20,9 @@ function restrictedLabel(key: string): boolean {
     return key === "kubernetes.io/hostname" || domain.endsWith("karpenter.sh") || domain.endsWith("karpenter.k8s.aws");
 }
 
+/** The name of the NodePool the Karpenter component makes for the platform's own workloads (platformNodePool). */
+export const PLATFORM_POOL_NAME = "platform";
+
 const LATEST = "must pin an AMI version in prod (al2023@vYYYYMMDD), not @latest: a new AMI would roll every node unreviewed";
 const at = (...path: (string | number)[]) => ["eks-platform:karpenter", ...path];
 type View = { environment: Environment; karpenter: KarpenterConfig };
@@ -82,6 +85,11 @@ export const karpenterRules: readonly Rule<View>[] = [
             karpenter.nodePools.forEach((pool, i) => {
                 const here = (...rest: (string | number)[]) => at("nodePools", i, ...rest);
                 if (poolNames.has(pool.name)) p.add(here("name"), `must be unique: another NodePool is already named ${pool.name}`);
+                if (pool.name === PLATFORM_POOL_NAME)
+                    p.add(
+                        here("name"),
+                        `must not be ${PLATFORM_POOL_NAME}: that NodePool is the platform's own (set it with platformNodePool)`,
+                    );
                 poolNames.add(pool.name);
                 if (!classNames.has(pool.nodeClass))
                     p.add(
@@ -126,7 +134,7 @@ export const karpenterRules: readonly Rule<View>[] = [
             const derivedNames = new Set<string>();
             for (const pool of effectiveNodePools(karpenter.nodePools)) {
                 if (!pool.derivedFrom) continue;
-                if (declared.has(pool.name) || derivedNames.has(pool.name))
+                if (declared.has(pool.name) || derivedNames.has(pool.name) || pool.name === PLATFORM_POOL_NAME)
                     p.add(
                         at("nodePools", pool.derivedFrom.index, "spotOverflow", "name"),
                         `must be unique: the spot pool derived from ${pool.derivedFrom.name} would be named ${pool.name}, like another NodePool (set spotOverflow.name)`,
@@ -163,6 +171,27 @@ export const karpenterRules: readonly Rule<View>[] = [
                         );
                 }),
             );
+            return p.list;
+        },
+    }),
+    defineRule({
+        needs: ["environment", "karpenter.platformNodePool", "karpenter.nodeClasses"],
+        summary: "the platform NodePool names a declared EC2NodeClass; prod: it has a schedule-bound budget",
+        reports: ["eks-platform:karpenter.platformNodePool"],
+        check: ({ environment, karpenter }) => {
+            const p = problems();
+            const pool = karpenter.platformNodePool;
+            const classNames = karpenter.nodeClasses.map((c) => c.name);
+            if (!classNames.includes(pool.nodeClass))
+                p.add(
+                    at("platformNodePool", "nodeClass"),
+                    `must name an EC2NodeClass declared in eks-platform:karpenter.nodeClasses (${classNames.join(", ")})`,
+                );
+            if (environment === "prod" && !pool.disruption.budgets.some((b) => b.schedule !== undefined))
+                p.add(
+                    at("platformNodePool", "disruption", "budgets"),
+                    'must include a schedule-bound budget in prod (e.g. nodes: "0" during business hours)',
+                );
             return p.list;
         },
     }),

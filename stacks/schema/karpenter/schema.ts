@@ -266,6 +266,36 @@ export const nodeClassSchema = z
     .describe("A Karpenter EC2NodeClass.");
 export type NodeClassConfig = z.infer<typeof nodeClassSchema>;
 
+/** Requests (= limits, so the controller's QoS class is Guaranteed) of one Karpenter controller pod. */
+export const controllerResourcesSchema = z
+    .strictObject({
+        cpu: quantity.describe("CPU of each controller (request = limit)."),
+        memory: quantity.describe("Memory of each controller (request = limit; Karpenter's GC soft limit is 90% of it)."),
+    })
+    .describe(
+        "Karpenter controller resources, requests = limits (QoS Guaranteed). Karpenter's getting-started guide (v1.14, step08) sets 1 CPU / 1Gi.",
+    );
+
+/**
+ * The platform's own NodePool (named `platform`, made by the Karpenter component): on-demand only, tainted and
+ * labelled eks-platform/node-group=platform, for the platform's stateful and monitoring workloads (Prometheus,
+ * Alertmanager, Loki, Grafana). Every stack gets it, so those workloads never depend on a tenant pool's capacity types.
+ */
+export const platformNodePoolSchema = nodePoolSchema
+    .pick({
+        nodeClass: true,
+        architectures: true,
+        instanceCategories: true,
+        minGeneration: true,
+        limits: true,
+        disruption: true,
+        expireAfter: true,
+    })
+    .describe(
+        "The platform NodePool (on-demand, tainted eks-platform/node-group=platform): where Prometheus, Alertmanager, Loki and Grafana run.",
+    );
+export type PlatformNodePoolConfig = z.infer<typeof platformNodePoolSchema>;
+
 export const karpenterSchema = z
     .strictObject({
         chartVersion: chartVersion.describe("The karpenter and karpenter-crd chart version (public.ecr.aws/karpenter, OCI)."),
@@ -277,6 +307,7 @@ export const karpenterSchema = z
             .min(1, "must be between 1 and 5")
             .max(5, "must be between 1 and 5")
             .describe("Controller replicas (leader-elected)."),
+        controllerResources: controllerResourcesSchema,
         amiAlias: amiAlias.describe(
             "The default AMI alias of every EC2NodeClass, pinned per stack (al2023@vYYYYMMDD; @latest refused in prod; bottlerocket@, al2@ and windows*@ refused: nodes get nodeadm user data).",
         ),
@@ -285,15 +316,54 @@ export const karpenterSchema = z
             .array(nodePoolSchema)
             .min(1, "must declare at least one NodePool: workloads have nowhere else to run")
             .describe("NodePools (presets fill in what a pool leaves out)."),
+        platformNodePool: platformNodePoolSchema,
     })
     .describe("Karpenter: chart, AMI alias, EC2NodeClasses and NodePools.");
 export type KarpenterConfig = z.infer<typeof karpenterSchema>;
 
 const common = { chartVersion: "1.14.1", namespace: "kube-system", serviceAccount: "karpenter" } as const;
 
+/** Karpenter's getting-started sizing (website/content/en/v1.14/getting-started/.../step08-apply-helm-chart.sh). */
+const DOCUMENTED_CONTROLLER = { cpu: "1", memory: "1Gi" } as const;
+
+/** The platform pool: memory-heavy monitoring on general-purpose or memory-optimized on-demand nodes. */
+const platformPool = (cpu: string, memory: string, budgets: z.input<typeof platformNodePoolSchema>["disruption"]["budgets"]) => ({
+    nodeClass: "default",
+    architectures: ["arm64", "amd64"] as ("arm64" | "amd64")[],
+    instanceCategories: ["m", "r"] as ("m" | "r")[],
+    minGeneration: 6,
+    limits: { cpu, memory },
+    // Stateful pods move only when a node is empty or clearly underused, one node at a time.
+    disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized" as const, consolidateAfter: "30m", budgets },
+    expireAfter: "720h",
+});
+
 // amiAlias follows the cluster's Kubernetes minor (the version table's AMI release), unless the stack pins one.
 export const karpenterDefaults: Record<Environment, Partial<z.input<typeof karpenterSchema>>> = {
-    dev: { ...common, replicas: 1, nodeClasses: [{ name: "default", volumeSizeGiB: 50 }] },
-    staging: { ...common, replicas: 2, nodeClasses: [{ name: "default", volumeSizeGiB: 80 }] },
-    prod: { ...common, replicas: 2, nodeClasses: [{ name: "default", volumeSizeGiB: 100 }] },
+    dev: {
+        ...common,
+        replicas: 1,
+        // Half the documented CPU on dev's two small system nodes; memory as documented (the controller's caches).
+        controllerResources: { cpu: "500m", memory: DOCUMENTED_CONTROLLER.memory },
+        nodeClasses: [{ name: "default", volumeSizeGiB: 50 }],
+        platformNodePool: platformPool("16", "64Gi", [{ nodes: "1" }]),
+    },
+    staging: {
+        ...common,
+        replicas: 2,
+        controllerResources: { ...DOCUMENTED_CONTROLLER },
+        nodeClasses: [{ name: "default", volumeSizeGiB: 80 }],
+        platformNodePool: platformPool("32", "128Gi", [{ nodes: "1" }]),
+    },
+    prod: {
+        ...common,
+        replicas: 2,
+        controllerResources: { ...DOCUMENTED_CONTROLLER },
+        nodeClasses: [{ name: "default", volumeSizeGiB: 100 }],
+        // No voluntary disruption in business hours (the prod rule for every pool).
+        platformNodePool: platformPool("64", "256Gi", [
+            { nodes: "1" },
+            { nodes: "0", schedule: "0 8 * * mon-fri", duration: "10h", reasons: ["Underutilized", "Drifted"] },
+        ]),
+    },
 };

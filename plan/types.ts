@@ -26,6 +26,15 @@ export interface PlannedResource {
      * not the real ones, so policies and diffs skip them.
      */
     standIn?: true;
+    /**
+     * What the offline diff needs to tell what `pulumi preview` would (plan/registration.ts): the URNs feeding each
+     * top-level input (a replaced resource makes them unknown), the URNs the resource's aliases resolve to, and its
+     * own replaceOnChanges / ignoreChanges paths.
+     */
+    propertyDependencies?: Record<string, string[]>;
+    aliases?: string[];
+    replaceOnChanges?: string[];
+    ignoreChanges?: string[];
 }
 
 export interface PlanResult {

@@ -2,9 +2,15 @@
 // loader, the plan format and the diff. Scripts and tests import it; product code (index.ts, components/, stacks/)
 // never does.
 export * from "./diff";
+export * from "./diff-format";
+export * from "./graph";
 export * from "./format";
 export * from "./mock-outputs";
+export * from "./paths";
 export * from "./recorder";
+export * from "./registration";
+export * from "./replacements";
 export * from "./runtime";
 export * from "./stack";
+export * from "./stateful";
 export * from "./types";

@@ -14,3 +14,4 @@ export * from "./runtime";
 export * from "./stack";
 export * from "./stateful";
 export * from "./types";
+export * from "./upgrade-doc";

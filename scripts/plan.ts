@@ -108,6 +108,6 @@ function reportDiff(plan: PlanResult, options: { base: string; failOn: FailOnKin
     const findings = failOnFindings(diff, options.failOn);
     if (findings.length === 0) return 0;
     const perKind = options.failOn.map((k) => `${findings.filter((f) => f.startsWith(`${k}:`)).length} ${k}`).join(", ");
-    console.log(`fail-on ${options.failOn.join(",")}: ${perKind} (the changes marked above); exit 3`);
+    console.log(`fail-on ${options.failOn.join(",")}: ${perKind} (marked in the diff); exit 3`);
     return 3;
 }

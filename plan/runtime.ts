@@ -3,7 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformConfig, PROJECT, type PlatformConfig } from "../stacks/config";
 import { mockCall, mockOutputs, setMockTarget } from "./mock-outputs";
-import { Recorder, type MonitorLike } from "./recorder";
+import { Recorder, type MonitorLike, type RegisterRequest } from "./recorder";
+import { recordRegistrationOptions, type RegistrationOptions } from "./registration";
 import { rawConfigFor, type StackSource } from "./stack";
 import type { PlanResult } from "./types";
 
@@ -44,8 +45,11 @@ export function installMockRuntime(options: {
     // registered and recorded on each resource (PlannedResource.hooks), never run, as under `pulumi preview`.
     if (typeof monitor.registerResourceHook !== "function") monitor.registerResourceHook = (_req, cb) => cb(null, {});
     const register = monitor.registerResource.bind(monitor);
+    const urnOf = (parent: string, type: string, name: string) => monitor.newUrn(parent, type, name);
     monitor.registerResource = (req, cb) => {
-        recorder.record(req, monitor.newUrn(req.getParent(), req.getType(), req.getName()));
+        recorder.record(req, urnOf(req.getParent(), req.getType(), req.getName()));
+        const recorded = recorder.resources[recorder.resources.length - 1];
+        if (recorded) recordRegistrationOptions(recorded, req as RegisterRequest & RegistrationOptions, urnOf);
         return register(req, cb);
     };
     return recorder;

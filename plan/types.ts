@@ -33,6 +33,14 @@ export interface PlannedResource {
      * register them; ids, ARNs and the OIDC thumbprint are mocked like every provider-computed value.
      */
     standIn?: true;
+    /**
+     * What the offline diff needs to tell what `pulumi preview` would (plan/registration.ts): the URNs feeding each
+     * top-level input (a replaced resource makes them unknown), the URNs the resource's aliases resolve to, and its
+     * own replaceOnChanges paths (ignoreChanges is recorded above).
+     */
+    propertyDependencies?: Record<string, string[]>;
+    aliases?: string[];
+    replaceOnChanges?: string[];
 }
 
 export interface PlanResult {

@@ -158,6 +158,24 @@ describe("preview.yml", () => {
         expect(job?.steps.some((s) => s.uses?.startsWith("actions/github-script@"))).toBe(true);
         expect(job?.permissions?.["id-token"]).toBeUndefined();
     });
+
+    it("comments each stack's diff as Markdown with its picture, then fails on destructive changes unless the PR is labelled", () => {
+        const job = preview.jobs["offline-diff"];
+        const all = job?.steps ?? [];
+        const diffRun = all.map((s) => s.run ?? "").find((r) => r.includes("--diff")) ?? "";
+        expect(diffRun).toMatch(/--markdown "\$RUNNER_TEMP\/diff-\$stack\.md"/);
+        expect(diffRun).toContain("--fail-on replace,data-loss,blocked");
+        // Exit 3 is --fail-on's: it marks the stack, and the comment is still posted before the gate.
+        expect(diffRun).toMatch(/"\$status" = 3/);
+        const comment = all.findIndex((s) => s.uses?.startsWith("actions/github-script@"));
+        const gate = all.findIndex((s) => s.if?.includes("destructive-change-approved"));
+        expect(gate).toBeGreaterThan(comment);
+        expect(all[gate]?.if).toContain("!contains(github.event.pull_request.labels.*.name, 'destructive-change-approved')");
+        expect(all[gate]?.run).toContain("exit 1");
+        // Adding or removing the label runs the check again.
+        const on = preview.on.pull_request as { types?: string[] };
+        expect(on.types).toEqual(expect.arrayContaining(["opened", "synchronize", "reopened", "labeled", "unlabeled"]));
+    });
 });
 
 describe("deploy.yml", () => {

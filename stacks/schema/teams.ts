@@ -343,7 +343,8 @@ export const teamsRules: readonly Rule<View>[] = [
             const owners = new Map<string, string>();
             teams.teams.forEach((team, i) => {
                 team.namespaces.forEach((ns, n) => {
-                    if (ns === karpenter.namespace)
+                    // A reserved namespace is reported by the namespaces rule already.
+                    if (ns === karpenter.namespace && !(RESERVED_NAMESPACES as readonly string[]).includes(ns))
                         p.add(at("teams", i, "namespaces", n), `must not be eks-platform:karpenter.namespace (${ns}): the controller runs there`);
                 });
                 if (team.nodePool === undefined) return;

@@ -32,6 +32,8 @@ export type TeamsConfig = ParsedSections["teams"] & {
     placements: Record<string, TeamPlacement>;
     /** Derived: the taint keys of every team pool; a team's pods may tolerate only their own pool's. */
     guardedTaintKeys: string[];
+    /** Derived: the node label that names a node's team pool (its value: the pool). */
+    poolLabelKey: string;
 };
 
 type DeepReadonly<T> = T extends (infer E)[]

@@ -86,7 +86,11 @@ export class Kyverno extends pulumi.ComponentResource {
 
         // Policies and exceptions need the chart's CRDs and its admission controller (which validates them).
         const after = { ...k8s, dependsOn: [this.release, ...(args.dependsOn ?? [])] };
-        const declare = (object: pulumi.Input<ClusterPolicyObject | PolicyExceptionObject>, logical: string, kind: { apiVersion: string; kind: string }) => {
+        const declare = (
+            object: pulumi.Input<ClusterPolicyObject | PolicyExceptionObject>,
+            logical: string,
+            kind: { apiVersion: string; kind: string },
+        ) => {
             const o = pulumi.output(object);
             return new kubernetes.apiextensions.CustomResource(
                 `${name}-${logical}`,
@@ -106,7 +110,12 @@ export class Kyverno extends pulumi.ComponentResource {
             "team-images",
         );
         policy(teamResourcesPolicy(action), "team-resources");
-        const pools = { namespaces: args.teamNamespaces, placements: config.placements, guardedTaintKeys: config.guardedTaintKeys };
+        const pools = {
+            namespaces: args.teamNamespaces,
+            placements: config.placements,
+            guardedTaintKeys: config.guardedTaintKeys,
+            poolLabelKey: config.poolLabelKey,
+        };
         const isolation = teamPoolIsolationPolicy(pools, action);
         if (isolation) policy(isolation, "team-pool-isolation");
         const placement = teamNodePoolsPolicy(pools);

@@ -46,7 +46,12 @@ export const webhookConfiguration = (action: ValidationAction) => ({
     timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
 });
 
-function clusterPolicy(name: string, description: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}): ClusterPolicyObject {
+function clusterPolicy(
+    name: string,
+    description: string,
+    spec: Record<string, unknown>,
+    annotations: Record<string, string> = {},
+): ClusterPolicyObject {
     return {
         apiVersion: "kyverno.io/v1",
         kind: "ClusterPolicy",
@@ -101,17 +106,29 @@ export function teamImagesPolicy(registries: readonly string[], action: Validati
             {
                 name: "allowed-registries",
                 match: teamPods(),
-                validate: { failureAction: action, message: `Images must come from one of: ${registries.join(", ")}.`, pattern: everyContainer({ image: allowed }) },
+                validate: {
+                    failureAction: action,
+                    message: `Images must come from one of: ${registries.join(", ")}.`,
+                    pattern: everyContainer({ image: allowed }),
+                },
             },
             {
                 name: "require-image-tag",
                 match: teamPods(),
-                validate: { failureAction: action, message: "Images must name a tag or a digest.", pattern: everyContainer({ image: "*:*" }) },
+                validate: {
+                    failureAction: action,
+                    message: "Images must name a tag or a digest.",
+                    pattern: everyContainer({ image: "*:*" }),
+                },
             },
             {
                 name: "no-latest-tag",
                 match: teamPods(),
-                validate: { failureAction: action, message: "The latest tag is not allowed: pin a version.", pattern: everyContainer({ image: "!*:latest" }) },
+                validate: {
+                    failureAction: action,
+                    message: "The latest tag is not allowed: pin a version.",
+                    pattern: everyContainer({ image: "!*:latest" }),
+                },
             },
         ],
     });
@@ -147,6 +164,8 @@ export interface TeamPools {
     placements: Readonly<Record<string, TeamPlacement>>;
     /** The taint keys of every team pool. */
     guardedTaintKeys: readonly string[];
+    /** The node label naming a node's team pool. */
+    poolLabelKey: string;
 }
 
 export const TEAM_NODE_POOLS_POLICY = "team-node-pools";
@@ -169,7 +188,11 @@ export function teamNodePoolsPolicy(pools: TeamPools): ClusterPolicyObject | und
             mutate: {
                 patchesJson6902: JSON.stringify([
                     ...placement.tolerations.map((toleration) => ({ op: "add", path: "/spec/tolerations/0", value: toleration })),
-                    ...Object.entries(placement.nodeSelector).map(([key, value]) => ({ op: "add", path: `/spec/nodeSelector/${pointer(key)}`, value })),
+                    ...Object.entries(placement.nodeSelector).map(([key, value]) => ({
+                        op: "add",
+                        path: `/spec/nodeSelector/${pointer(key)}`,
+                        value,
+                    })),
                 ]),
             },
         }));
@@ -190,14 +213,22 @@ const cel = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
  * team-pool taint key tolerated only as the team's own pool's taint (Equal, its value), and a node selector naming no
  * other pool.
  */
-export function isolationExpressions(placement: TeamPlacement | undefined, guardedTaintKeys: readonly string[]): { expression: string; message: string }[] {
+export function isolationExpressions(
+    placement: TeamPlacement | undefined,
+    guarded: { taintKeys: readonly string[]; poolLabelKey: string },
+): { expression: string; message: string }[] {
+    const guardedTaintKeys = guarded.taintKeys;
     const keys = `[${guardedTaintKeys.map(cel).join(", ")}]`;
     const own = (placement?.tolerations ?? []).map(
-        (t) => `(t.key == ${cel(t.key)} && (!has(t.operator) || t.operator == 'Equal') && has(t.value) && t.value == ${cel(t.value ?? "")})`,
+        (t) =>
+            `(t.key == ${cel(t.key)} && (!has(t.operator) || t.operator == 'Equal') && has(t.value) && t.value == ${cel(t.value ?? "")})`,
     );
     const tolerated = own.length > 0 ? ` || ${own.join(" || ")}` : "";
     const selectorKeys = Object.keys(placement?.nodeSelector ?? {});
-    const selector = selectorKeys.length > 0 ? selectorKeys.map((k) => `object.spec.nodeSelector[${cel(k)}] == ${cel(placement?.nodeSelector[k] ?? "")}`).join(" && ") : "false";
+    const selector =
+        selectorKeys.length > 0
+            ? selectorKeys.map((k) => `object.spec.nodeSelector[${cel(k)}] == ${cel(placement?.nodeSelector[k] ?? "")}`).join(" && ")
+            : "false";
     const pool = placement ? `only its own pool ${placement.pool}` : "no team pool";
     return [
         {
@@ -205,11 +236,12 @@ export function isolationExpressions(placement: TeamPlacement | undefined, guard
             message: "Team pods may not carry a toleration without a key: it tolerates every taint, the team pools' too.",
         },
         {
-            expression: `!has(object.spec.tolerations) || object.spec.tolerations.all(t, !(t.key in ${keys})${tolerated})`,
+            // A keyless toleration is the first expression's (reading its key here would be an error, not a denial).
+            expression: `!has(object.spec.tolerations) || object.spec.tolerations.all(t, !has(t.key) || !(t.key in ${keys})${tolerated})`,
             message: `The team's pods may tolerate ${pool}.`,
         },
         {
-            expression: `!has(object.spec.nodeSelector) || !(${cel(guardedTaintKeys[0] ?? "")} in object.spec.nodeSelector) || (${selector})`,
+            expression: `!has(object.spec.nodeSelector) || !(${cel(guarded.poolLabelKey)} in object.spec.nodeSelector) || (${selector})`,
             message: `The team's pods may select ${pool}.`,
         },
     ];
@@ -228,7 +260,15 @@ export function teamPoolIsolationPolicy(pools: TeamPools, action: ValidationActi
             rules: teams.map((team) => ({
                 name: `${team}-isolation`,
                 match: { any: [{ resources: { kinds: ["Pod"], namespaces: [...(pools.namespaces[team] ?? [])] } }] },
-                validate: { failureAction: "Enforce", cel: { expressions: isolationExpressions(pools.placements[team], pools.guardedTaintKeys) } },
+                validate: {
+                    failureAction: "Enforce",
+                    cel: {
+                        expressions: isolationExpressions(pools.placements[team], {
+                            taintKeys: pools.guardedTaintKeys,
+                            poolLabelKey: pools.poolLabelKey,
+                        }),
+                    },
+                },
             })),
         },
         { [AUTOGEN_ANNOTATION]: "none" },
@@ -238,7 +278,13 @@ export function teamPoolIsolationPolicy(pools: TeamPools, action: ValidationActi
 /** The rules of a Pod Security policy an exception names: the pod rule and the controllers' generated ones. */
 const podSecurityRuleNames = (level: "baseline" | "restricted") => [level, `autogen-${level}`, `autogen-cronjob-${level}`];
 
-function policyException(name: string, namespace: string, why: string, policies: ("baseline" | "restricted")[], namespaces: readonly string[]): PolicyExceptionObject {
+function policyException(
+    name: string,
+    namespace: string,
+    why: string,
+    policies: ("baseline" | "restricted")[],
+    namespaces: readonly string[],
+): PolicyExceptionObject {
     return {
         apiVersion: "kyverno.io/v2",
         kind: "PolicyException",
@@ -265,5 +311,9 @@ export const platformException = (exceptionNamespace: string, platformNamespaces
     );
 
 /** A team granted a Pod Security exception enforces baseline: the restricted policy does not apply to its namespaces. */
-export const teamPodSecurityException = (exceptionNamespace: string, team: string, reason: string, namespaces: readonly string[]): PolicyExceptionObject =>
-    policyException(`team-${team}-pod-security`, exceptionNamespace, reason, ["restricted"], namespaces);
+export const teamPodSecurityException = (
+    exceptionNamespace: string,
+    team: string,
+    reason: string,
+    namespaces: readonly string[],
+): PolicyExceptionObject => policyException(`team-${team}-pod-security`, exceptionNamespace, reason, ["restricted"], namespaces);

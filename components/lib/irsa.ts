@@ -17,7 +17,12 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 export const issuerHost = (issuer: string): string => issuer.replace(/^https:\/\//, "");
 
 /** Trust policy of an IRSA role: one service account of one cluster, through the cluster's OIDC provider. */
-export function irsaTrustPolicy(scope: { oidcProviderArn: string; oidcIssuer: string; namespace: string; serviceAccount: string }): PolicyDocument {
+export function irsaTrustPolicy(scope: {
+    oidcProviderArn: string;
+    oidcIssuer: string;
+    namespace: string;
+    serviceAccount: string;
+}): PolicyDocument {
     const issuer = issuerHost(scope.oidcIssuer);
     return policyDocument({
         Sid: "AllowServiceAccountWebIdentity",
@@ -86,5 +91,9 @@ export function irsaRole(name: string, scope: IrsaScope, spec: IrsaSpec, parent:
                 { parent },
             ),
         );
-    return { role, policies, serviceAccountAnnotations: role.arn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn })) };
+    return {
+        role,
+        policies,
+        serviceAccountAnnotations: role.arn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn })),
+    };
 }

@@ -62,7 +62,12 @@ export function teamLifecyclePolicy(settings: LifecycleSettings) {
             {
                 rulePriority: 1,
                 description: `Expire untagged images after ${settings.untaggedExpiryDays} days`,
-                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: settings.untaggedExpiryDays },
+                selection: {
+                    tagStatus: "untagged",
+                    countType: "sinceImagePushed",
+                    countUnit: "days",
+                    countNumber: settings.untaggedExpiryDays,
+                },
                 action: { type: "expire" },
             },
             {

@@ -70,7 +70,11 @@ export class Teams extends pulumi.ComponentResource {
                 const role = new kubernetes.rbac.v1.Role(`${prefix}-${ns}-policy-reports`, { ...inNamespace(rbac.role) }, k8s);
                 new kubernetes.rbac.v1.RoleBinding(
                     `${prefix}-${ns}-policy-reports`,
-                    { metadata: inNamespace(rbac.binding).metadata, roleRef: { ...rbac.binding.roleRef, name: role.metadata.name }, subjects: rbac.binding.subjects },
+                    {
+                        metadata: inNamespace(rbac.binding).metadata,
+                        roleRef: { ...rbac.binding.roleRef, name: role.metadata.name },
+                        subjects: rbac.binding.subjects,
+                    },
                     k8s,
                 );
             }

@@ -25,16 +25,25 @@ export interface TeamTrafficSources {
 }
 
 /** The Gateways a team names, each of which must exist (the config rule checks it against the ingress section). */
-export function teamGateways(team: Pick<Team, "name" | "gateways">, gateways: Readonly<Record<string, TeamGatewaySource>>): TeamGatewaySource[] {
+export function teamGateways(
+    team: Pick<Team, "name" | "gateways">,
+    gateways: Readonly<Record<string, TeamGatewaySource>>,
+): TeamGatewaySource[] {
     return team.gateways.map((key) => {
         const gateway = gateways[key];
-        if (!gateway) throw new Error(`team ${team.name}: the shared Gateway ${key} is not offered by this stack (eks-platform:ingress.gateways.${key})`);
+        if (!gateway)
+            throw new Error(
+                `team ${team.name}: the shared Gateway ${key} is not offered by this stack (eks-platform:ingress.gateways.${key})`,
+            );
         return gateway;
     });
 }
 
 /** The traffic of each of the team's namespaces. */
-export function teamNamespaceTraffic(team: Pick<Team, "name" | "namespaces" | "gateways" | "egress">, sources: TeamTrafficSources): NamespaceTraffic[] {
+export function teamNamespaceTraffic(
+    team: Pick<Team, "name" | "namespaces" | "gateways" | "egress">,
+    sources: TeamTrafficSources,
+): NamespaceTraffic[] {
     const gatewayCidrs = [...new Set(teamGateways(team, sources.gateways).flatMap((g) => g.targetSourceCidrs))].sort();
     const ingress: TrafficRule[] = [];
     // The load balancer connects to the pods on whatever port the route's Service targets.

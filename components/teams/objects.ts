@@ -31,8 +31,10 @@ export function podSecurityLabels(enforce: PodSecurityLevel, kubernetesVersion: 
 }
 
 /** The level a team's namespaces enforce: the stack's, or baseline under a granted exception. */
-export const teamEnforceLevel = (settings: Pick<TeamsSettings, "podSecurity">, team: Pick<Team, "podSecurityException">): PodSecurityLevel =>
-    team.podSecurityException ? team.podSecurityException.enforce : settings.podSecurity.enforce;
+export const teamEnforceLevel = (
+    settings: Pick<TeamsSettings, "podSecurity">,
+    team: Pick<Team, "podSecurityException">,
+): PodSecurityLevel => (team.podSecurityException ? team.podSecurityException.enforce : settings.podSecurity.enforce);
 
 export interface GatewayLabel {
     key: string;
@@ -143,7 +145,10 @@ export interface TeamAccessEntrySpec {
 }
 
 /** One access entry per IAM role of the team: its access policy scoped to the team's namespaces, its group for RBAC. */
-export function teamAccessEntries(team: Pick<Team, "name" | "principals" | "access" | "namespaces">, partition: string): TeamAccessEntrySpec[] {
+export function teamAccessEntries(
+    team: Pick<Team, "name" | "principals" | "access" | "namespaces">,
+    partition: string,
+): TeamAccessEntrySpec[] {
     const used = new Set<string>();
     return team.principals.map((principalArn) => {
         const base = (principalArn.split("/").pop() ?? principalArn).toLowerCase().replace(/[^a-z0-9-]/g, "-");

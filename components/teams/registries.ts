@@ -71,7 +71,9 @@ export class TeamRegistries extends pulumi.ComponentResource {
                     new aws.ecr.LifecyclePolicy(logical, { repository: repo.name, policy: lifecycle }, { parent: this });
                     new aws.ecr.RepositoryPolicy(logical, { repository: repo.name, policy }, { parent: this });
                     this.repositories.push(repo);
-                    urls[repository] = this.registryHost.apply((host) => `${host}/${teamRepositoryName(ctx.clusterName, team.name, repository)}`);
+                    urls[repository] = this.registryHost.apply(
+                        (host) => `${host}/${teamRepositoryName(ctx.clusterName, team.name, repository)}`,
+                    );
                 }
                 this.repositoryUrls[team.name] = urls;
             }

@@ -42,12 +42,7 @@ export const RESERVED_NAMESPACES = [
 
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { message: `must be one of ${values.join(", ")}` });
 const count = (max: number, what: string) =>
-    z
-        .number()
-        .int()
-        .min(0, `must be between 0 and ${max}`)
-        .max(max, `must be between 0 and ${max}`)
-        .describe(what);
+    z.number().int().min(0, `must be between 0 and ${max}`).max(max, `must be between 0 and ${max}`).describe(what);
 
 /** An IAM role ARN, with or without a path (Identity Center roles live under aws-reserved/sso.amazonaws.com/). */
 export const iamRoleArn = z
@@ -88,18 +83,25 @@ export type TeamLimitRange = z.infer<typeof limitRangeSchema>;
 const portSchema = z
     .strictObject({
         port: z.number().int().min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535").describe("Port."),
-        protocol: enumOf(["TCP", "UDP"] as const).optional().describe("TCP (default) or UDP."),
+        protocol: enumOf(["TCP", "UDP"] as const)
+            .optional()
+            .describe("TCP (default) or UDP."),
     })
     .describe("A destination port.");
 
 export const teamSchema = z
     .strictObject({
         name: dnsLabel.describe("The team's name: the namespaces' eks-platform/team label, the Kubernetes group, the ECR prefix."),
-        namespaces: z.array(dnsLabel).min(1, "must list at least one namespace").describe("The team's namespaces (created by the platform)."),
+        namespaces: z
+            .array(dnsLabel)
+            .min(1, "must list at least one namespace")
+            .describe("The team's namespaces (created by the platform)."),
         principals: z
             .array(iamRoleArn)
             .min(1, "must list at least one IAM role")
-            .describe("IAM roles of the team's people (its IAM group's role or Identity Center permission set): one EKS access entry each."),
+            .describe(
+                "IAM roles of the team's people (its IAM group's role or Identity Center permission set): one EKS access entry each.",
+            ),
         access: enumOf(TEAM_ACCESS_LEVELS).describe(
             "view, edit or admin: the EKS access policy (AmazonEKSViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy), scoped to the team's namespaces.",
         ),
@@ -108,11 +110,15 @@ export const teamSchema = z
             .describe("A Karpenter pool of preset team (eks-platform:karpenter.nodePools) the team's pods are placed on, and only they."),
         podSecurityException: z
             .strictObject({
-                enforce: z.literal("baseline", { message: "must be baseline (no team gets privileged)" }).describe("The level enforced instead."),
+                enforce: z
+                    .literal("baseline", { message: "must be baseline (no team gets privileged)" })
+                    .describe("The level enforced instead."),
                 reason: z.string().min(10, "must say why in at least 10 characters").describe("Why (reviewed with the exception)."),
             })
             .optional()
-            .describe("Enforce baseline instead of the stack's podSecurity.enforce in the team's namespaces (warn and audit stay restricted)."),
+            .describe(
+                "Enforce baseline instead of the stack's podSecurity.enforce in the team's namespaces (warn and audit stay restricted).",
+            ),
         gateways: z
             .array(enumOf(TEAM_GATEWAY_KEYS))
             .describe("Shared Gateways the team's HTTPRoutes attach to: its namespaces get their labels and admit their load balancers."),
@@ -141,7 +147,9 @@ export const teamsSchema = z
     .strictObject({
         podSecurity: z
             .strictObject({
-                enforce: enumOf(TEAM_POD_SECURITY_LEVELS).describe("The Pod Security Standards level team namespaces enforce (warn and audit are always restricted)."),
+                enforce: enumOf(TEAM_POD_SECURITY_LEVELS).describe(
+                    "The Pod Security Standards level team namespaces enforce (warn and audit are always restricted).",
+                ),
             })
             .describe("Pod Security admission labels of team namespaces."),
         kyverno: z
@@ -182,7 +190,9 @@ export const teamsSchema = z
             .strictObject({
                 enhancedScanning: z
                     .boolean()
-                    .describe("Amazon Inspector enhanced scanning of the team repositories (the account's registry scanning configuration)."),
+                    .describe(
+                        "Amazon Inspector enhanced scanning of the team repositories (the account's registry scanning configuration).",
+                    ),
                 untaggedExpiryDays: z
                     .number()
                     .int()
@@ -208,7 +218,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export function prepareTeams(input: unknown): unknown {
     if (!isRecord(input) || !Array.isArray(input.teams)) return input;
     const defaults = isRecord(input.defaults) ? input.defaults : {};
-    const under = (base: unknown, own: unknown) => (isRecord(base) && (own === undefined || isRecord(own)) ? deepMergeRecords(base, own ?? {}) : own);
+    const under = (base: unknown, own: unknown) =>
+        isRecord(base) && (own === undefined || isRecord(own)) ? deepMergeRecords(base, own ?? {}) : own;
     return {
         ...input,
         teams: input.teams.map((team) =>
@@ -228,7 +239,8 @@ export function prepareTeams(input: unknown): unknown {
 
 function deepMergeRecords(base: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...base };
-    for (const [key, value] of Object.entries(own)) out[key] = isRecord(value) && isRecord(base[key]) ? deepMergeRecords(base[key], value) : value;
+    for (const [key, value] of Object.entries(own))
+        out[key] = isRecord(value) && isRecord(base[key]) ? deepMergeRecords(base[key], value) : value;
     return out;
 }
 
@@ -244,9 +256,15 @@ export function quotaLimitProblems(quota: TeamQuota, limits: TeamLimitRange): { 
     atLeast(["quota", "memoryLimit"], quota.memoryLimit, limits.max.memory, "max.memory", fit);
     const within = "a container given the default would be refused by the maximum";
     if (quantityLess(limits.max.cpu, limits.defaultRequest.cpu))
-        out.push({ path: ["limitRange", "defaultRequest", "cpu"], rule: `must be at most limitRange.max.cpu (${limits.max.cpu}): ${within}` });
+        out.push({
+            path: ["limitRange", "defaultRequest", "cpu"],
+            rule: `must be at most limitRange.max.cpu (${limits.max.cpu}): ${within}`,
+        });
     if (quantityLess(limits.max.memory, limits.defaultLimit.memory))
-        out.push({ path: ["limitRange", "defaultLimit", "memory"], rule: `must be at most limitRange.max.memory (${limits.max.memory}): ${within}` });
+        out.push({
+            path: ["limitRange", "defaultLimit", "memory"],
+            rule: `must be at most limitRange.max.memory (${limits.max.memory}): ${within}`,
+        });
     if (quantityLess(limits.defaultLimit.memory, limits.defaultRequest.memory))
         out.push({
             path: ["limitRange", "defaultRequest", "memory"],
@@ -263,7 +281,8 @@ type View = { environment: Environment; teams: TeamsSettings; karpenter: Karpent
 export const teamsRules: readonly Rule<View>[] = [
     defineRule({
         needs: ["teams.teams"],
-        summary: "team names are unique; a namespace belongs to one team and is not the platform's; an IAM role is one team's; repositories need a CI role",
+        summary:
+            "team names are unique; a namespace belongs to one team and is not the platform's; an IAM role is one team's; repositories need a CI role",
         reports: ["eks-platform:teams.teams"],
         check: ({ teams }) => {
             const p = problems();
@@ -279,12 +298,18 @@ export const teamsRules: readonly Rule<View>[] = [
                         p.add(at("teams", i, "namespaces", n), `must belong to one team: namespace ${ns} is already team ${owner}'s`);
                     else owners.set(ns, team.name);
                     if ((RESERVED_NAMESPACES as readonly string[]).includes(ns))
-                        p.add(at("teams", i, "namespaces", n), `must not be a namespace of the platform or of Kubernetes (${RESERVED_NAMESPACES.join(", ")})`);
+                        p.add(
+                            at("teams", i, "namespaces", n),
+                            `must not be a namespace of the platform or of Kubernetes (${RESERVED_NAMESPACES.join(", ")})`,
+                        );
                 });
                 team.principals.forEach((arn, r) => {
                     const owner = principals.get(arn);
                     if (owner !== undefined)
-                        p.add(at("teams", i, "principals", r), `must be one team's: EKS allows one access entry per principal, and ${arn} is team ${owner}'s`);
+                        p.add(
+                            at("teams", i, "principals", r),
+                            `must be one team's: EKS allows one access entry per principal, and ${arn} is team ${owner}'s`,
+                        );
                     else principals.set(arn, team.name);
                 });
                 if (team.repositories.length > 0 && !team.ciRoleArn)
@@ -299,7 +324,8 @@ export const teamsRules: readonly Rule<View>[] = [
         reports: ["eks-platform:teams.defaults", "eks-platform:teams.teams"],
         check: ({ teams }) => {
             const p = problems();
-            for (const problem of quotaLimitProblems(teams.defaults.quota, teams.defaults.limitRange)) p.add(at("defaults", ...problem.path), problem.rule);
+            for (const problem of quotaLimitProblems(teams.defaults.quota, teams.defaults.limitRange))
+                p.add(at("defaults", ...problem.path), problem.rule);
             teams.teams.forEach((team, i) => {
                 // A team that only inherits the defaults is judged by the defaults' report, not once more here.
                 if (sameJson(team.quota, teams.defaults.quota) && sameJson(team.limitRange, teams.defaults.limitRange)) return;
@@ -316,7 +342,10 @@ export const teamsRules: readonly Rule<View>[] = [
             const p = problems();
             if (environment !== "prod") return p.list;
             if (teams.podSecurity.enforce !== "restricted")
-                p.add(at("podSecurity", "enforce"), "must be restricted in prod (a team that needs less gets a podSecurityException with its reason)");
+                p.add(
+                    at("podSecurity", "enforce"),
+                    "must be restricted in prod (a team that needs less gets a podSecurityException with its reason)",
+                );
             const { kyverno } = teams;
             if (!kyverno.enabled) {
                 p.add(at("kyverno", "enabled"), "must be true in prod: the admission policies are the in-cluster half of the guardrails");
@@ -329,13 +358,15 @@ export const teamsRules: readonly Rule<View>[] = [
                     at("kyverno", "admissionReplicas"),
                     "must be at least 3 in prod (Kyverno's high-availability guidance): its webhooks fail closed for team namespaces",
                 );
-            if (kyverno.controllerReplicas < 2) p.add(at("kyverno", "controllerReplicas"), "must be at least 2 in prod (leader-elected, with a PDB)");
+            if (kyverno.controllerReplicas < 2)
+                p.add(at("kyverno", "controllerReplicas"), "must be at least 2 in prod (leader-elected, with a PDB)");
             return p.list;
         },
     }),
     defineRule({
         needs: ["teams.teams", "teams.kyverno", "karpenter.nodePools", "karpenter.namespace"],
-        summary: "a team's nodePool is a Karpenter pool of preset team, owned by one team, placed by Kyverno; the Karpenter namespace is not a team's",
+        summary:
+            "a team's nodePool is a Karpenter pool of preset team, owned by one team, placed by Kyverno; the Karpenter namespace is not a team's",
         reports: ["eks-platform:teams.teams", "eks-platform:karpenter.nodePools"],
         check: ({ teams, karpenter }) => {
             const p = problems();
@@ -345,7 +376,10 @@ export const teamsRules: readonly Rule<View>[] = [
                 team.namespaces.forEach((ns, n) => {
                     // A reserved namespace is reported by the namespaces rule already.
                     if (ns === karpenter.namespace && !(RESERVED_NAMESPACES as readonly string[]).includes(ns))
-                        p.add(at("teams", i, "namespaces", n), `must not be eks-platform:karpenter.namespace (${ns}): the controller runs there`);
+                        p.add(
+                            at("teams", i, "namespaces", n),
+                            `must not be eks-platform:karpenter.namespace (${ns}): the controller runs there`,
+                        );
                 });
                 if (team.nodePool === undefined) return;
                 const here = at("teams", i, "nodePool");
@@ -358,11 +392,17 @@ export const teamsRules: readonly Rule<View>[] = [
                 if (owner !== undefined) p.add(here, `must be one team's pool: ${team.nodePool} is already team ${owner}'s`);
                 else owners.set(team.nodePool, team.name);
                 if (!teams.kyverno.enabled)
-                    p.add(here, "needs eks-platform:teams.kyverno.enabled: Kyverno adds the pool's toleration and selector to the team's pods");
+                    p.add(
+                        here,
+                        "needs eks-platform:teams.kyverno.enabled: Kyverno adds the pool's toleration and selector to the team's pods",
+                    );
             });
             karpenter.nodePools.forEach((pool, i) => {
                 if (pool.preset === "team" && !owners.has(pool.name))
-                    p.warn(["eks-platform:karpenter", "nodePools", i, "name"], `is a team pool no team names (eks-platform:teams.teams[].nodePool): nothing tolerates its taint`);
+                    p.warn(
+                        ["eks-platform:karpenter", "nodePools", i, "name"],
+                        `is a team pool no team names (eks-platform:teams.teams[].nodePool): nothing tolerates its taint`,
+                    );
             });
             return p.list;
         },
@@ -446,8 +486,13 @@ export interface TeamPlacement {
  */
 export function teamPlacements(
     teams: readonly Pick<TeamConfig, "name" | "nodePool">[],
-    pools: readonly { name: string; preset?: string; labels: Readonly<Record<string, string>>; taints: readonly { key: string; value?: string; effect: TeamPlacement["tolerations"][number]["effect"] }[] }[],
-): { placements: Record<string, TeamPlacement>; guardedTaintKeys: string[] } {
+    pools: readonly {
+        name: string;
+        preset?: string;
+        labels: Readonly<Record<string, string>>;
+        taints: readonly { key: string; value?: string; effect: TeamPlacement["tolerations"][number]["effect"] }[];
+    }[],
+): { placements: Record<string, TeamPlacement>; guardedTaintKeys: string[]; poolLabelKey: string } {
     const placements: Record<string, TeamPlacement> = {};
     const keys = new Set<string>([TEAM_LABEL]);
     for (const pool of pools) if (pool.preset === "team") for (const taint of pool.taints) keys.add(taint.key);
@@ -457,8 +502,13 @@ export function teamPlacements(
         placements[team.name] = {
             pool: pool.name,
             nodeSelector: { [TEAM_LABEL]: pool.labels[TEAM_LABEL] ?? pool.name },
-            tolerations: pool.taints.map((t) => ({ key: t.key, operator: "Equal", ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })),
+            tolerations: pool.taints.map((t) => ({
+                key: t.key,
+                operator: "Equal",
+                ...(t.value !== undefined ? { value: t.value } : {}),
+                effect: t.effect,
+            })),
         };
     }
-    return { placements, guardedTaintKeys: [...keys].sort() };
+    return { placements, guardedTaintKeys: [...keys].sort(), poolLabelKey: TEAM_LABEL };
 }

@@ -73,29 +73,53 @@ describe("bad team config gets one clear error", () => {
         expect(
             problemsFor(
                 "dev",
-                withTeams(team({ principals: ["arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Checkout_0123456789abcdef"] })),
+                withTeams(
+                    team({
+                        principals: [
+                            "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Checkout_0123456789abcdef",
+                        ],
+                    }),
+                ),
             ),
         ).toEqual([]);
     });
 
     it("two teams on one namespace: the second one's namespace is refused, naming the owner", () => {
-        expect(problemsFor("dev", withTeams(team(), team({ name: "payments", namespaces: ["payments", "checkout"], principals: ["arn:aws:iam::111111111111:role/payments"] })))).toEqual([
-            "eks-platform:teams.teams[1].namespaces[1]: must belong to one team: namespace checkout is already team checkout's (got \"checkout\")",
+        expect(
+            problemsFor(
+                "dev",
+                withTeams(
+                    team(),
+                    team({
+                        name: "payments",
+                        namespaces: ["payments", "checkout"],
+                        principals: ["arn:aws:iam::111111111111:role/payments"],
+                    }),
+                ),
+            ),
+        ).toEqual([
+            'eks-platform:teams.teams[1].namespaces[1]: must belong to one team: namespace checkout is already team checkout\'s (got "checkout")',
         ]);
     });
 
     it("a team may not take a platform namespace or another team's IAM role", () => {
         expect(problemsFor("dev", withTeams(team({ namespaces: ["kube-system"] })))).toEqual([
-            expect.stringMatching(/^eks-platform:teams\.teams\[0\]\.namespaces\[0\]: must not be a namespace of the platform or of Kubernetes .*\(got "kube-system"\)$/),
+            expect.stringMatching(
+                /^eks-platform:teams\.teams\[0\]\.namespaces\[0\]: must not be a namespace of the platform or of Kubernetes .*\(got "kube-system"\)$/,
+            ),
         ]);
         expect(problemsFor("dev", withTeams(team(), team({ name: "other", namespaces: ["other"] })))).toEqual([
-            expect.stringMatching(/^eks-platform:teams\.teams\[1\]\.principals\[0\]: must be one team's: EKS allows one access entry per principal/),
+            expect.stringMatching(
+                /^eks-platform:teams\.teams\[1\]\.principals\[0\]: must be one team's: EKS allows one access entry per principal/,
+            ),
         ]);
     });
 
     it("a team role that also has a cluster access entry is refused (EKS: one entry per principal)", () => {
         expect(problemsFor("dev", withTeams(team({ principals: ["arn:aws:iam::111111111111:role/developers"] })))).toEqual([
-            expect.stringMatching(/^eks-platform:teams\.teams\[0\]\.principals\[0\]: must not also be in eks-platform:cluster\.accessEntries/),
+            expect.stringMatching(
+                /^eks-platform:teams\.teams\[0\]\.principals\[0\]: must not also be in eks-platform:cluster\.accessEntries/,
+            ),
         ]);
     });
 
@@ -104,16 +128,24 @@ describe("bad team config gets one clear error", () => {
             'eks-platform:teams.teams[0].quota.cpu: must be at least limitRange.max.cpu (2): one container at the limit range\'s maximum would not fit in the quota (got "1")',
         ]);
         expect(problemsFor("dev", withTeams(team({ quota: { memoryLimit: "2048Mi" }, limitRange: { max: { memory: "4Gi" } } })))).toEqual([
-            expect.stringMatching(/^eks-platform:teams\.teams\[0\]\.quota\.memoryLimit: must be at least limitRange\.max\.memory \(4Gi\).*\(got "2048Mi"\)$/),
+            expect.stringMatching(
+                /^eks-platform:teams\.teams\[0\]\.quota\.memoryLimit: must be at least limitRange\.max\.memory \(4Gi\).*\(got "2048Mi"\)$/,
+            ),
         ]);
         // Units are compared, not strings: 4096Mi is 4Gi.
         expect(problemsFor("dev", withTeams(team({ quota: { memory: "4096Mi", memoryLimit: "4096Mi" } })))).toEqual([]);
     });
 
     it("a default request above the maximum, or a memory request above its default limit, is refused", () => {
-        expect(problemsFor("dev", withTeams(team({ limitRange: { defaultRequest: { cpu: "3" }, defaultLimit: { memory: "64Mi" } } })))).toEqual([
-            expect.stringMatching(/^eks-platform:teams\.teams\[0\]\.limitRange\.defaultRequest\.cpu: must be at most limitRange\.max\.cpu \(2\)/),
-            expect.stringMatching(/^eks-platform:teams\.teams\[0\]\.limitRange\.defaultRequest\.memory: must be at most limitRange\.defaultLimit\.memory \(64Mi\)/),
+        expect(
+            problemsFor("dev", withTeams(team({ limitRange: { defaultRequest: { cpu: "3" }, defaultLimit: { memory: "64Mi" } } }))),
+        ).toEqual([
+            expect.stringMatching(
+                /^eks-platform:teams\.teams\[0\]\.limitRange\.defaultRequest\.cpu: must be at most limitRange\.max\.cpu \(2\)/,
+            ),
+            expect.stringMatching(
+                /^eks-platform:teams\.teams\[0\]\.limitRange\.defaultRequest\.memory: must be at most limitRange\.defaultLimit\.memory \(64Mi\)/,
+            ),
         ]);
     });
 
@@ -124,11 +156,21 @@ describe("bad team config gets one clear error", () => {
     });
 
     it("a team pool that does not exist, or is not a team pool, names the pools there are", () => {
-        expect(problemsFor("prod", { "eks-platform:teams": { teams: [team({ principals: ["arn:aws:iam::333333333333:role/x"], nodePool: "checkout" })] } })).toEqual([
+        expect(
+            problemsFor("prod", {
+                "eks-platform:teams": { teams: [team({ principals: ["arn:aws:iam::333333333333:role/x"], nodePool: "checkout" })] },
+            }),
+        ).toEqual([
             'eks-platform:teams.teams[0].nodePool: must name a Karpenter pool of preset team in eks-platform:karpenter.nodePools (payments) (got "checkout")',
         ]);
-        expect(problemsFor("prod", { "eks-platform:teams": { teams: [team({ principals: ["arn:aws:iam::333333333333:role/x"], nodePool: "baseline" })] } })).toEqual([
-            expect.stringMatching(/^eks-platform:teams\.teams\[0\]\.nodePool: must name a Karpenter pool of preset team .*\(got "baseline"\)$/),
+        expect(
+            problemsFor("prod", {
+                "eks-platform:teams": { teams: [team({ principals: ["arn:aws:iam::333333333333:role/x"], nodePool: "baseline" })] },
+            }),
+        ).toEqual([
+            expect.stringMatching(
+                /^eks-platform:teams\.teams\[0\]\.nodePool: must name a Karpenter pool of preset team .*\(got "baseline"\)$/,
+            ),
         ]);
     });
 
@@ -148,18 +190,26 @@ describe("bad team config gets one clear error", () => {
         ]);
         expect(
             problemsFor("prod", {
-                "eks-platform:teams": { kyverno: { enabled: false }, teams: [team({ principals: ["arn:aws:iam::333333333333:role/x"], nodePool: "payments" })] },
+                "eks-platform:teams": {
+                    kyverno: { enabled: false },
+                    teams: [team({ principals: ["arn:aws:iam::333333333333:role/x"], nodePool: "payments" })],
+                },
             }),
         ).toEqual([
             expect.stringMatching(/^eks-platform:teams\.kyverno\.enabled: must be true in prod/),
-            expect.stringMatching(/^eks-platform:teams\.teams\[0\]\.nodePool: needs eks-platform:teams\.kyverno\.enabled: Kyverno adds the pool's toleration/),
+            expect.stringMatching(
+                /^eks-platform:teams\.teams\[0\]\.nodePool: needs eks-platform:teams\.kyverno\.enabled: Kyverno adds the pool's toleration/,
+            ),
         ]);
     });
 
     it("prod enforces: restricted, Kyverno in Enforce with 3 admission replicas", () => {
         expect(
             problemsFor("prod", {
-                "eks-platform:teams": { podSecurity: { enforce: "baseline" }, kyverno: { validationFailureAction: "Audit", admissionReplicas: 1 } },
+                "eks-platform:teams": {
+                    podSecurity: { enforce: "baseline" },
+                    kyverno: { validationFailureAction: "Audit", admissionReplicas: 1 },
+                },
             }),
         ).toEqual([
             expect.stringMatching(/^eks-platform:teams\.podSecurity\.enforce: must be restricted in prod/),
@@ -170,7 +220,9 @@ describe("bad team config gets one clear error", () => {
     });
 
     it("a privileged exception is not a thing; an exception needs its reason", () => {
-        expect(problemsFor("dev", withTeams(team({ podSecurityException: { enforce: "privileged", reason: "the CNI needs it" } })))).toEqual([
+        expect(
+            problemsFor("dev", withTeams(team({ podSecurityException: { enforce: "privileged", reason: "the CNI needs it" } }))),
+        ).toEqual([
             'eks-platform:teams.teams[0].podSecurityException.enforce: must be baseline (no team gets privileged) (got "privileged")',
         ]);
         expect(problemsFor("dev", withTeams(team({ podSecurityException: { enforce: "baseline", reason: "" } })))).toEqual([

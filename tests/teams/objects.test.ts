@@ -66,7 +66,10 @@ describe("access", () => {
 describe("Pod Security labels", () => {
     const labelsOf = (stack: "dev" | "staging" | "prod", exception: boolean) => {
         const settings = platformConfigFor(stack).teams;
-        const team = { name: "t", podSecurityException: exception ? { enforce: "baseline" as const, reason: "because of a test" } : undefined };
+        const team = {
+            name: "t",
+            podSecurityException: exception ? { enforce: "baseline" as const, reason: "because of a test" } : undefined,
+        };
         return teamNamespaceObject(settings, team, "t", { kubernetesVersion: "1.35", gatewayLabels: [] }).metadata.labels;
     };
 
@@ -77,16 +80,19 @@ describe("Pod Security labels", () => {
         ["staging", true, "baseline"],
         ["prod", false, "restricted"],
         ["prod", true, "baseline"],
-    ] as const)("%s, exception %s: enforce %s; warn and audit restricted; every mode pinned to the cluster's minor", (stack, exception, enforce) => {
-        expect(labelsOf(stack, exception)).toMatchObject({
-            "pod-security.kubernetes.io/enforce": enforce,
-            "pod-security.kubernetes.io/enforce-version": "v1.35",
-            "pod-security.kubernetes.io/warn": "restricted",
-            "pod-security.kubernetes.io/warn-version": "v1.35",
-            "pod-security.kubernetes.io/audit": "restricted",
-            "pod-security.kubernetes.io/audit-version": "v1.35",
-        });
-    });
+    ] as const)(
+        "%s, exception %s: enforce %s; warn and audit restricted; every mode pinned to the cluster's minor",
+        (stack, exception, enforce) => {
+            expect(labelsOf(stack, exception)).toMatchObject({
+                "pod-security.kubernetes.io/enforce": enforce,
+                "pod-security.kubernetes.io/enforce-version": "v1.35",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/warn-version": "v1.35",
+                "pod-security.kubernetes.io/audit": "restricted",
+                "pod-security.kubernetes.io/audit-version": "v1.35",
+            });
+        },
+    );
 
     it("the namespace carries its team, the exception's reason and each Gateway's label", () => {
         const ns = teamNamespaceObject(prod, teamOf("data"), "analytics", {
@@ -117,7 +123,12 @@ describe("quota and limit range", () => {
     it("the limit range gives default requests, a default memory limit and a maximum per container", () => {
         const limits = limitRangeObject(teamOf("storefront", platformConfigFor("dev").teams), "storefront");
         expect(limits.spec.limits).toEqual([
-            { type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { memory: "256Mi" }, max: { cpu: "2", memory: "4Gi" } },
+            {
+                type: "Container",
+                defaultRequest: { cpu: "100m", memory: "128Mi" },
+                default: { memory: "256Mi" },
+                max: { cpu: "2", memory: "4Gi" },
+            },
         ]);
         new LimitRange(limits).validate();
     });
@@ -125,7 +136,9 @@ describe("quota and limit range", () => {
 
 describe("network isolation", () => {
     const sources = {
-        gateways: { internal: { namespaceLabel: { key: "eks-platform/gateway-internal", value: "true" }, targetSourceCidrs: ["10.30.0.0/16"] } },
+        gateways: {
+            internal: { namespaceLabel: { key: "eks-platform/gateway-internal", value: "true" }, targetSourceCidrs: ["10.30.0.0/16"] },
+        },
         metricsScrapers: ["monitoring"],
     };
     const payments = { ...teamOf("payments"), gateways: ["internal" as const] };

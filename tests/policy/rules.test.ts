@@ -24,6 +24,7 @@ import {
     subnet,
     withProvider,
 } from "./fixtures";
+import { TEAMS_CASES } from "./teams.cases";
 
 interface Case {
     /** What the case shows. */
@@ -72,6 +73,7 @@ const irsaTrust = (condition: Record<string, unknown>) =>
 const OIDC = "oidc.eks.eu-west-1.amazonaws.com/id/ABC";
 
 export const CASES: Record<string, PolicyCases> = {
+    ...TEAMS_CASES,
     "eks-endpoint-not-public": {
         bad: [
             {

@@ -27,7 +27,7 @@ export interface KyvernoArgs {
     /** The platform context: the chart runs on the system nodes. */
     ctx: PlatformContext;
     config: PlatformConfig["teams"];
-    /** The stack's own registry host (its ECR): team images may come from it besides config.allowedRegistries. */
+    /** The stack's own registry host (its ECR): team images may come from its repositories besides config.allowedRegistries. */
     registryHost: pulumi.Input<string>;
     /** Each team's namespaces. */
     teamNamespaces: Readonly<Record<string, readonly string[]>>;
@@ -104,9 +104,11 @@ export class Kyverno extends pulumi.ComponentResource {
             this.exceptions.push(declare(object, logical, { apiVersion: object.apiVersion, kind: object.kind }));
         policy(podSecurityPolicy("baseline", action), "pod-security-baseline");
         policy(podSecurityPolicy("restricted", action), "pod-security-restricted");
-        // The stack's registry host is known once the account is: the policy's rules name it.
+        // The stack's repositories (<registry host>/<cluster>/...) are known once the account is: the rules name them.
         policy(
-            pulumi.output(args.registryHost).apply((host) => teamImagesPolicy([host, ...config.allowedRegistries], action)),
+            pulumi
+                .output(args.registryHost)
+                .apply((host) => teamImagesPolicy([`${host}/${ctx.clusterName}`, ...config.allowedRegistries], action)),
             "team-images",
         );
         policy(teamResourcesPolicy(action), "team-resources");

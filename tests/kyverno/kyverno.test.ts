@@ -171,11 +171,11 @@ describe("Pod Security policies", () => {
 });
 
 describe("team workload policies", () => {
-    it("images come from the stack's ECR (account and region) or the allowed registries, tagged, never latest; in team namespaces only", () => {
+    it("images come from the stack's ECR repositories (account, region, cluster prefix) or the allowed registries, tagged, never latest; in team namespaces only", () => {
         const images = rulesOf(named("prod", CLUSTER_POLICY, "team-images"));
         expect(images.map((r) => r.name)).toEqual(["allowed-registries", "require-image-tag", "no-latest-tag"]);
         const pattern = images[0]?.validate?.pattern as { spec: { containers: { image: string }[]; "=(initContainers)": unknown[] } };
-        expect(pattern.spec.containers[0]?.image).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com/*");
+        expect(pattern.spec.containers[0]?.image).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com/eks-platform-prod/*");
         expect(pattern.spec["=(initContainers)"]).toEqual(pattern.spec.containers);
         expect(images[2]?.validate?.pattern).toMatchObject({ spec: { containers: [{ image: "!*:latest" }] } });
         for (const r of images)
@@ -193,7 +193,7 @@ describe("team workload policies", () => {
             spec: { containers: { image: string }[] };
         };
         expect(dev.spec.containers[0]?.image).toBe(
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/* | public.ecr.aws/* | docker.io/* | ghcr.io/* | quay.io/* | registry.k8s.io/*",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/eks-platform-dev/* | public.ecr.aws/* | docker.io/* | ghcr.io/* | quay.io/* | registry.k8s.io/*",
         );
         expect(() => teamImagesPolicy([], "Enforce")).toThrow(/at least one registry/);
     });

@@ -3,12 +3,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./components/cluster";
-import { Cni, maxPodsFor, NetworkBaseline, vpcCniAddonSettings } from "./components/cni";
+import { CALICO_NAMESPACE, Cni, maxPodsFor, NetworkBaseline, vpcCniAddonSettings } from "./components/cni";
 import { Ingress } from "./components/ingress";
 import { Karpenter } from "./components/karpenter";
+import { Kyverno, KYVERNO_NAMESPACE } from "./components/kyverno";
 import { accountContext, platformContext } from "./components/lib/context";
 import { Network } from "./components/network";
 import { Observability, observabilityServiceNamespaces } from "./components/observability";
+import { TeamRegistries, Teams } from "./components/teams";
 import { ConfigError, parsePlatformConfig } from "./stacks/config";
 
 function loadConfig() {
@@ -45,7 +47,7 @@ const account = accountContext(
 );
 
 // Components are composed below in dependency order (see ARCHITECTURE.md):
-// Network -> Cluster -> Cni -> Karpenter -> Ingress -> Observability.
+// Network -> Cluster -> Cni -> Karpenter -> Ingress -> Observability -> Teams -> Kyverno.
 const network = new Network("network", { ctx: account, config: config.network }, providers);
 
 const maxPods = maxPodsFor(config.cni, config.cluster.nodeSettings.maxPods);
@@ -91,6 +93,8 @@ const ingress = new Ingress(
             ...cni.serviceNamespaces,
             ...karpenter.serviceNamespaces,
             ...observabilityServiceNamespaces(config.observability),
+            // Kyverno installs in parallel with the controller too (its webhook Services in its own namespace).
+            ...(config.teams.kyverno.enabled ? [KYVERNO_NAMESPACE] : []),
         ],
     },
     providers,
@@ -110,17 +114,66 @@ const observability = new Observability(
     providers,
 );
 
+const teams = new Teams(
+    "teams",
+    {
+        ctx,
+        config: config.teams,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        // The shared Gateways teams attach routes to (the namespace label and the load balancers' addresses).
+        gateways: ingress.gatewayAttachments,
+        // Prometheus (in the monitoring namespace) scrapes the team pods that expose metrics.
+        metricsScrapers: config.observability.prometheus.enabled ? observability.namespaceTraffic.map((t) => t.namespace) : [],
+    },
+    providers,
+);
+const teamRegistries = new TeamRegistries("team-registries", { ctx: account, config: config.teams }, providers);
+
+/** The namespaces of the platform's own components (and Kubernetes'): excepted from the teams' admission policies. */
+const platformNamespaces = [
+    ...new Set([
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        KYVERNO_NAMESPACE,
+        config.karpenter.namespace,
+        // The operator's namespace, and the two it creates for Calico itself.
+        ...(config.cni.mode !== "vpc-cni-policy" ? [CALICO_NAMESPACE, "calico-system", "calico-apiserver"] : []),
+        ...ingress.namespaceTraffic.map((t) => t.namespace),
+        ...observability.namespaceTraffic.map((t) => t.namespace),
+    ]),
+].sort();
+
+if (config.teams.kyverno.enabled) {
+    new Kyverno(
+        "kyverno",
+        {
+            ctx,
+            config: config.teams,
+            registryHost: teamRegistries.registryHost,
+            teamNamespaces: teams.namespacesByTeam,
+            platformNamespaces,
+            monitoring: observability.kubePrometheusStack
+                ? { release: observability.kubePrometheusStack, grafana: config.observability.grafana.enabled }
+                : undefined,
+            dependsOn: teams.namespaces,
+        },
+        providers,
+    );
+}
+
 // Baseline network policy of the namespaces the components create, from the traffic each declares.
 if (config.cni.baselinePolicies) {
     new NetworkBaseline("network-baseline", {
         mode: config.cni.mode,
         k8sProvider: ctx.k8sProvider,
         apiServerCidrs: [network.vpcCidr],
-        namespaces: [...ingress.namespaceTraffic, ...observability.namespaceTraffic],
+        namespaces: [...ingress.namespaceTraffic, ...observability.namespaceTraffic, ...teams.namespaceTraffic],
         dependsOn: [
             ...cni.policyReady,
             ...(ingress.nginxNamespace ? [ingress.nginxNamespace] : []),
             ...(observability.namespaceResource ? [observability.namespaceResource] : []),
+            ...teams.namespaces,
         ],
     });
 }
@@ -165,3 +218,6 @@ export const karpenterNodePools = karpenter.nodePoolNames;
 export const grafanaAccess = observability.grafanaAccess;
 export const lokiBuckets = observability.lokiBucketNames;
 export const containerLogGroup = observability.containerLogGroupName;
+/** Each team's namespaces, and its ECR repositories' URLs. */
+export const teamNamespaces = teams.namespacesByTeam;
+export const teamRepositories = teamRegistries.repositoryUrls;

@@ -8,6 +8,8 @@ import { calicoWorkloads, tigeraOperatorWorkloads } from "./cni/workloads";
 import { LBC_CHART, NGINX_CHART } from "./ingress/values";
 import { loadBalancerControllerWorkloads, nginxWorkloads } from "./ingress/workloads";
 import { KARPENTER_CHART, KARPENTER_CRD_CHART, karpenterWorkloads, type KarpenterValues } from "./karpenter/values";
+import { KYVERNO_CHART } from "./kyverno/values";
+import { kyvernoWorkloads } from "./kyverno/workloads";
 import type { Workload } from "./lib/workloads";
 import { CALICO_CHART } from "./cni/calico";
 import type { FluentBitValues, LokiValues } from "./observability/log-values";
@@ -36,6 +38,7 @@ export const RELEASE_WORKLOADS: Readonly<Record<string, ReleaseWorkloads>> = {
         kubePrometheusStackWorkloads(values, namespace),
     [CHART_REPOSITORIES.loki.chart]: (values: LokiValues, namespace) => lokiWorkloads(values, namespace),
     [CHART_REPOSITORIES.fluentBit.chart]: (values: FluentBitValues, namespace) => fluentBitWorkloads(values, namespace),
+    [KYVERNO_CHART]: (values: Parameters<typeof kyvernoWorkloads>[0]) => kyvernoWorkloads(values),
 };
 
 /** An EKS add-on's workloads from its name and configuration values (as the plan records them, JSON). */

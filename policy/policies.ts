@@ -12,6 +12,7 @@ import * as nodes from "./rules/nodes";
 import * as protect from "./rules/protect";
 import * as storage from "./rules/storage";
 import * as tags from "./rules/tags";
+import * as teams from "./rules/teams";
 import * as workloads from "./rules/workloads";
 
 export const POLICY_PACK_NAME = "eks-platform";
@@ -57,6 +58,9 @@ export const policyFactories: readonly PolicyFactory[] = [
     storage.bucketEncrypted,
     storage.queueEncrypted,
     storage.storageClassEncrypted,
+    teams.teamNamespaceGuardrails,
+    teams.ecrScanAndImmutable,
+    teams.teamAccessNamespaced,
 ];
 
 /**

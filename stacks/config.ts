@@ -7,6 +7,7 @@ import { clusterDefaults } from "./schema/cluster";
 import { isKubernetesMinor } from "./versions/model";
 import { effectiveNodePools, type EffectiveNodePool } from "./schema/karpenter";
 import { ENVIRONMENTS, type Environment } from "./schema/common";
+import { teamPlacements, type TeamPlacement } from "./schema/teams";
 import { decodeConfigValue, deepFreeze, deepMerge, isRecord } from "./input";
 import { ConfigError, describeValue, problemsOf, ruleProblem, type ConfigProblem } from "./problems";
 import { RULES, SECTIONS, type ParsedSections } from "./sections";
@@ -26,6 +27,14 @@ export type KarpenterConfig = ParsedSections["karpenter"] & {
 export type CniConfig = ParsedSections["cni"];
 export type IngressConfig = ParsedSections["ingress"];
 export type ObservabilityConfig = ParsedSections["observability"];
+export type TeamsConfig = ParsedSections["teams"] & {
+    /** Derived: each team's placement on its Karpenter pool (teams without a pool are absent). */
+    placements: Record<string, TeamPlacement>;
+    /** Derived: the taint keys of every team pool; a team's pods may tolerate only their own pool's. */
+    guardedTaintKeys: string[];
+    /** Derived: the node label that names a node's team pool (its value: the pool). */
+    poolLabelKey: string;
+};
 
 type DeepReadonly<T> = T extends (infer E)[]
     ? readonly DeepReadonly<E>[]
@@ -48,6 +57,7 @@ export type PlatformConfig = DeepReadonly<{
     cni: CniConfig;
     ingress: IngressConfig;
     observability: ObservabilityConfig;
+    teams: TeamsConfig;
     /** What the rules warn about without refusing the config (printed by the plan and by `pulumi up`). */
     warnings: ConfigProblem[];
 }>;
@@ -148,6 +158,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
         cni: data.cni,
         ingress: data.ingress,
         observability: data.observability,
+        teams: { ...data.teams, ...teamPlacements(data.teams.teams, effectiveNodePools(data.karpenter.nodePools)) },
         warnings,
     };
     return deepFreeze(config);

@@ -12,6 +12,7 @@ import { observabilityDefaults, observabilityRules, observabilitySchema } from "
 import type { Rule } from "./schema/rule";
 import { regionRules } from "./schema/region-rules";
 import { crossSectionRules } from "./schema/rules";
+import { prepareTeams, teamsDefaults, teamsRules, teamsSchema } from "./schema/teams";
 import { environmentSchema, regionSchema, tagsSchema } from "./schema/stack";
 import { clusterAddonVersions, isKubernetesMinor, observabilityAddonVersions, versionsFor, type KubernetesMinor } from "./versions";
 
@@ -89,6 +90,14 @@ export const SECTIONS = [
             };
         },
     }),
+    section({
+        name: "teams",
+        key: "eks-platform:teams",
+        schema: teamsSchema,
+        defaults: teamsDefaults,
+        // Each team gets the section's default quota and limit range under its own values.
+        prepare: (input) => prepareTeams(input),
+    }),
 ] as const;
 
 /** Every rule beyond a single value's schema: each section's own, then the cross-section ones. */
@@ -99,6 +108,7 @@ export const RULES: readonly Rule<never>[] = [
     ...cniRules,
     ...ingressRules,
     ...observabilityRules,
+    ...teamsRules,
     ...crossSectionRules,
     ...regionRules,
 ];

@@ -2,14 +2,24 @@
 // Rules that judge a setting against aws:region are in ./region-rules.
 import { instanceType, maxPodsFor } from "../../lib/catalog";
 import { ENI_LIMITS_SOURCE } from "./catalog";
+import type { z } from "zod";
 import { parseCidr } from "./common";
 import type { ClusterConfig } from "./cluster";
 import type { CniConfig } from "./cni";
 import type { KarpenterConfig } from "./karpenter";
+import type { IngressConfig } from "./ingress";
 import type { NetworkConfig } from "./network";
+import type { teamsSchema } from "./teams";
 import { defineRule, problems, type Rule } from "./rule";
 
-type View = { network: NetworkConfig; cluster: ClusterConfig; karpenter: KarpenterConfig; cni: CniConfig };
+type View = {
+    network: NetworkConfig;
+    cluster: ClusterConfig;
+    karpenter: KarpenterConfig;
+    cni: CniConfig;
+    ingress: IngressConfig;
+    teams: z.infer<typeof teamsSchema>;
+};
 
 const overlaps = (a: string | undefined, b: string | undefined): boolean => {
     const x = a === undefined ? undefined : parseCidr(a);
@@ -147,6 +157,24 @@ export const crossSectionRules: readonly Rule<View>[] = [
                     `must be at most ${ceiling} for system node group instance type ${type}: its ${enis} ENI${enis === 1 ? "" : "s"}${cni.vpcCni.customNetworking ? " (one fewer with custom networking)" : ""} x (${limits.ipv4PerEni} IPv4 addresses - 1)${perSlot} + 2 = ${ceiling} pods ${cni.vpcCni.prefixDelegation ? "with" : "without"} prefix delegation (the VPC CNI's limits, ${ENI_LIMITS_SOURCE}); pods past that never get an address`,
                 );
             }
+            return p.list;
+        },
+    }),
+    defineRule({
+        needs: ["teams.teams", "ingress.gateways"],
+        summary: "a team's gateways are shared Gateways the stack enables",
+        reports: ["eks-platform:teams.teams"],
+        check: ({ teams, ingress }) => {
+            const p = problems();
+            teams.teams.forEach((team, i) =>
+                team.gateways.forEach((key, g) => {
+                    if (!ingress.gateways[key].enabled)
+                        p.add(
+                            ["eks-platform:teams", "teams", i, "gateways", g],
+                            `must name a shared Gateway the stack enables: eks-platform:ingress.gateways.${key}.enabled is false`,
+                        );
+                }),
+            );
             return p.list;
         },
     }),

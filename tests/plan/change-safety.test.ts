@@ -115,6 +115,8 @@ const VERSION_INPUTS: Readonly<Record<string, RegExp>> = {
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": /^spec\.amiSelectorTerms\[\d+\]\.alias$/,
     "eks:index:ManagedNodeGroup": /^(version|releaseVersion)$/,
     "aws:eks/nodeGroup:NodeGroup": /^(version|releaseVersion)$/,
+    // Team namespaces pin their Pod Security Standards version to the cluster's minor.
+    "kubernetes:core/v1:Namespace": /^metadata\.labels\["pod-security\.kubernetes\.io\/(enforce|audit|warn)-version"\]$/,
 };
 
 /** A change that is a version: a version input, or text that differs only by the bumped version (a description naming it). */
@@ -145,6 +147,8 @@ describe("version bumps are one config line and touch only version inputs", () =
             "aws:eks/nodeGroup:NodeGroup cluster-system: releaseVersion,version",
             "eks:index:Cluster cluster-eks: version",
             "eks:index:ManagedNodeGroup cluster-system: releaseVersion,version",
+            'kubernetes:core/v1:Namespace teams-payments-payments: metadata.labels["pod-security.kubernetes.io/audit-version"],metadata.labels["pod-security.kubernetes.io/enforce-version"],metadata.labels["pod-security.kubernetes.io/warn-version"]',
+            'kubernetes:core/v1:Namespace teams-storefront-storefront: metadata.labels["pod-security.kubernetes.io/audit-version"],metadata.labels["pod-security.kubernetes.io/enforce-version"],metadata.labels["pod-security.kubernetes.io/warn-version"]',
         ]);
         expect(diff.changes.find((c) => c.type === "eks:index:Cluster")?.inputs[0]).toMatchObject({ before: "1.34", after: "1.35" });
     });

@@ -24,6 +24,7 @@ import {
     subnet,
     withProvider,
 } from "./fixtures";
+import { TEAMS_CASES } from "./teams.cases";
 
 interface Case {
     /** What the case shows. */
@@ -81,6 +82,7 @@ const routedSubnet = (name: string, group: PlannedResource): PlannedResource[] =
 ];
 
 export const CASES: Record<string, PolicyCases> = {
+    ...TEAMS_CASES,
     "eks-endpoint-not-public": {
         bad: [
             {

@@ -2,14 +2,16 @@
 // Data flows one way: stack file -> validated config -> components -> stack outputs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ArgoCd } from "./components/argocd";
 import { Cluster } from "./components/cluster";
 import { Cni, maxPodsFor, NetworkBaseline, vpcCniAddonSettings } from "./components/cni";
+import { Delivery } from "./components/delivery";
 import { Ingress } from "./components/ingress";
 import { Karpenter } from "./components/karpenter";
 import { accountContext, platformContext } from "./components/lib/context";
 import { Network } from "./components/network";
 import { Observability } from "./components/observability";
-import { ConfigError, parsePlatformConfig } from "./stacks/config";
+import { ConfigError, parsePlatformConfig, PROJECT } from "./stacks/config";
 
 function loadConfig() {
     try {
@@ -45,7 +47,7 @@ const account = accountContext(
 );
 
 // Components are composed below in dependency order (see ARCHITECTURE.md):
-// Network -> Cluster -> Cni -> Karpenter -> Ingress -> Observability.
+// Network -> Cluster -> Delivery -> Cni -> Karpenter -> Ingress -> Observability -> ArgoCd.
 const network = new Network("network", { ctx: account, config: config.network }, providers);
 
 const maxPods = maxPodsFor(config.cni, config.cluster.nodeSettings.maxPods);
@@ -55,6 +57,13 @@ const cluster = new Cluster(
     providers,
 );
 const ctx = platformContext(account, cluster);
+
+// The pipeline's access to the cluster and its in-VPC runner, right after the cluster: nothing on the nodes needs them.
+const delivery = new Delivery(
+    "delivery",
+    { ctx, config: config.delivery, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, cluster },
+    providers,
+);
 
 const cni = new Cni(
     "cni",
@@ -99,6 +108,20 @@ const observability = new Observability(
         // Grafana's HTTPRoute (grafana.ingressHost) attaches to the internal Gateway.
         grafanaGateway: ingress.gatewayAttachments.internal,
         vpcCidr: network.vpcCidr,
+    },
+    providers,
+);
+
+// Argo CD for applications. Its AppProjects follow the teams section's teams once that section is merged (issue 16);
+// until then the stacks declare no team and Argo CD gets none.
+const argocd = new ArgoCd(
+    "argocd",
+    {
+        ctx,
+        config: config.delivery.argocd,
+        teams: [],
+        // A key of its own so that it is a Pulumi secret; the config contract validated it and keeps it out of PlatformConfig.
+        ssoClientSecret: new pulumi.Config(PROJECT).getSecret("argocdSsoClientSecret"),
     },
     providers,
 );
@@ -156,3 +179,7 @@ export const karpenterNodePools = karpenter.nodePoolNames;
 export const grafanaAccess = observability.grafanaAccess;
 export const lokiBuckets = observability.lokiBucketNames;
 export const containerLogGroup = observability.containerLogGroupName;
+/** The pipeline roles with an access entry, and the runner the workflows' cluster jobs use (npm run stacks shows its label). */
+export const pipelineAccess = Object.keys(delivery.accessEntries);
+export const runnerProject = delivery.runnerProject?.name;
+export const argocdNamespace = config.delivery.argocd.mode === "none" ? undefined : argocd.namespace;

@@ -26,6 +26,7 @@ export type KarpenterConfig = ParsedSections["karpenter"] & {
 export type CniConfig = ParsedSections["cni"];
 export type IngressConfig = ParsedSections["ingress"];
 export type ObservabilityConfig = ParsedSections["observability"];
+export type DeliveryConfig = ParsedSections["delivery"];
 
 type DeepReadonly<T> = T extends (infer E)[]
     ? readonly DeepReadonly<E>[]
@@ -48,6 +49,7 @@ export type PlatformConfig = DeepReadonly<{
     cni: CniConfig;
     ingress: IngressConfig;
     observability: ObservabilityConfig;
+    delivery: DeliveryConfig;
     /** What the rules warn about without refusing the config (printed by the plan and by `pulumi up`). */
     warnings: ConfigProblem[];
 }>;
@@ -148,6 +150,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
         cni: data.cni,
         ingress: data.ingress,
         observability: data.observability,
+        delivery: data.delivery,
         warnings,
     };
     return deepFreeze(config);

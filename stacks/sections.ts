@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { clusterDefaults, clusterRules, clusterSchema } from "./schema/cluster";
 import { cniDefaults, cniRules, cniSchema } from "./schema/cni";
+import { argocdSsoClientSecretSchema, deliveryDefaults, deliveryRules, deliverySchema } from "./schema/delivery";
 import type { Environment } from "./schema/common";
 import { ingressDefaults, ingressRules, ingressSchema } from "./schema/ingress";
 import { expandNodePools, karpenterDefaults, karpenterRules, karpenterSchema } from "./schema/karpenter";
@@ -81,6 +82,9 @@ export const SECTIONS = [
             };
         },
     }),
+    section({ name: "delivery", key: "eks-platform:delivery", schema: deliverySchema, defaults: deliveryDefaults }),
+    // A key of its own so that it can be a Pulumi secret (pulumi config set --secret); never copied into PlatformConfig.
+    section({ name: "argocdSsoClientSecret", key: "eks-platform:argocdSsoClientSecret", schema: argocdSsoClientSecretSchema }),
 ] as const;
 
 /** Every rule beyond a single value's schema: each section's own, then the cross-section ones. */
@@ -91,6 +95,7 @@ export const RULES: readonly Rule<never>[] = [
     ...cniRules,
     ...ingressRules,
     ...observabilityRules,
+    ...deliveryRules,
     ...crossSectionRules,
 ];
 

@@ -136,10 +136,12 @@ export class ArgoCd extends pulumi.ComponentResource {
                         { parent: this, dependsOn: [capability] },
                     ),
             );
-            const local = localClusterSecret("", config.namespace);
             const secret = new kubernetes.core.v1.Secret(
                 `${name}-local-cluster`,
-                { metadata: local.metadata, stringData: { ...local.stringData, server: clusterArn } },
+                {
+                    metadata: localClusterSecret("", config.namespace).metadata,
+                    stringData: clusterArn.apply((arn) => localClusterSecret(arn, config.namespace).stringData),
+                },
                 { ...k8s, dependsOn: [capability] },
             );
             ready = [capability, secret, ...associations];

@@ -3,7 +3,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./components/cluster";
+import { ArgoCd } from "./components/argocd";
 import { CALICO_NAMESPACE, Cni, maxPodsFor, NetworkBaseline, vpcCniAddonSettings } from "./components/cni";
+import { Delivery } from "./components/delivery";
 import { Ingress } from "./components/ingress";
 import { Karpenter } from "./components/karpenter";
 import { Kyverno, KYVERNO_NAMESPACE } from "./components/kyverno";
@@ -11,7 +13,7 @@ import { accountContext, platformContext } from "./components/lib/context";
 import { Network } from "./components/network";
 import { Observability, observabilityServiceNamespaces } from "./components/observability";
 import { TeamRegistries, Teams } from "./components/teams";
-import { ConfigError, parsePlatformConfig } from "./stacks/config";
+import { ConfigError, parsePlatformConfig, PROJECT } from "./stacks/config";
 
 function loadConfig() {
     try {
@@ -47,7 +49,7 @@ const account = accountContext(
 );
 
 // Components are composed below in dependency order (see ARCHITECTURE.md):
-// Network -> Cluster -> Cni -> Karpenter -> Ingress -> Observability -> Teams -> Kyverno.
+// Network -> Cluster -> Delivery -> Cni -> Karpenter -> Ingress -> Observability -> Teams -> Kyverno -> ArgoCd.
 const network = new Network("network", { ctx: account, config: config.network }, providers);
 
 const maxPods = maxPodsFor(config.cni, config.cluster.nodeSettings.maxPods);
@@ -57,6 +59,13 @@ const cluster = new Cluster(
     providers,
 );
 const ctx = platformContext(account, cluster);
+
+// The pipeline's access to the cluster and its in-VPC runner, right after the cluster: nothing on the nodes needs them.
+const delivery = new Delivery(
+    "delivery",
+    { ctx, config: config.delivery, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, cluster },
+    providers,
+);
 
 const cni = new Cni(
     "cni",
@@ -95,6 +104,8 @@ const ingress = new Ingress(
             ...observabilityServiceNamespaces(config.observability),
             // Kyverno installs in parallel with the controller too (its webhook Services in its own namespace).
             ...(config.teams.kyverno.enabled ? [KYVERNO_NAMESPACE] : []),
+            // Self-managed Argo CD's Services (the managed capability runs outside the cluster's nodes).
+            ...(config.delivery.argocd.mode === "self-managed" ? [config.delivery.argocd.namespace] : []),
         ],
     },
     providers,
@@ -162,6 +173,19 @@ if (config.teams.kyverno.enabled) {
     );
 }
 
+// Argo CD for applications: one AppProject per team, limited to its namespaces.
+const argocd = new ArgoCd(
+    "argocd",
+    {
+        ctx,
+        config: config.delivery.argocd,
+        teams: config.teams.teams.map((t) => ({ name: t.name, namespaces: [...t.namespaces] })),
+        // A key of its own so that it is a Pulumi secret; the config contract validated it and keeps it out of PlatformConfig.
+        ssoClientSecret: new pulumi.Config(PROJECT).getSecret("argocdSsoClientSecret"),
+    },
+    providers,
+);
+
 // Baseline network policy of the namespaces the components create, from the traffic each declares.
 if (config.cni.baselinePolicies) {
     new NetworkBaseline("network-baseline", {
@@ -221,3 +245,7 @@ export const containerLogGroup = observability.containerLogGroupName;
 /** Each team's namespaces, and its ECR repositories' URLs. */
 export const teamNamespaces = teams.namespacesByTeam;
 export const teamRepositories = teamRegistries.repositoryUrls;
+/** The pipeline roles with an access entry, and the runner the workflows' cluster jobs use (npm run stacks shows its label). */
+export const pipelineAccess = Object.keys(delivery.accessEntries);
+export const runnerProject = delivery.runnerProject?.name;
+export const argocdNamespace = config.delivery.argocd.mode === "none" ? undefined : argocd.namespace;

@@ -12,6 +12,9 @@ export default defineConfig({
         pool: "forks",
         testTimeout: 30_000,
         hookTimeout: 30_000,
+        // @actions/workflow-parser imports its JSON schema without an import attribute, which Node's ESM loader
+        // refuses; inlined, Vite loads it (tests/workflows validate the workflows with it).
+        server: { deps: { inline: ["@actions/workflow-parser"] } },
         projects: [
             { extends: true, test: { name: "program", include: wholeProgram, isolate: true } },
             { extends: true, test: { name: "units", include: ["tests/**/*.test.ts"], exclude: wholeProgram, isolate: false } },

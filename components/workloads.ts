@@ -2,6 +2,8 @@
 // create, mapped to the pure function beside its values builder that says where its pods run. The offline plan's
 // placement check (plan/placement.ts) reads the plan's recorded values and calls these; a chart missing here is
 // reported, so a new release cannot skip the check.
+import { ARGOCD_CHART } from "./argocd/values";
+import { argocdWorkloads } from "./argocd/workloads";
 import { addonWorkloads } from "./cluster/workloads";
 import type { CalicoInstallation } from "./cni/calico";
 import { calicoWorkloads, tigeraOperatorWorkloads } from "./cni/workloads";
@@ -39,6 +41,7 @@ export const RELEASE_WORKLOADS: Readonly<Record<string, ReleaseWorkloads>> = {
     [CHART_REPOSITORIES.loki.chart]: (values: LokiValues, namespace) => lokiWorkloads(values, namespace),
     [CHART_REPOSITORIES.fluentBit.chart]: (values: FluentBitValues, namespace) => fluentBitWorkloads(values, namespace),
     [KYVERNO_CHART]: (values: Parameters<typeof kyvernoWorkloads>[0]) => kyvernoWorkloads(values),
+    [ARGOCD_CHART.chart]: (values: Parameters<typeof argocdWorkloads>[0], namespace) => argocdWorkloads(values, namespace),
 };
 
 /** An EKS add-on's workloads from its name and configuration values (as the plan records them, JSON). */

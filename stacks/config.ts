@@ -35,6 +35,7 @@ export type TeamsConfig = ParsedSections["teams"] & {
     /** Derived: the node label that names a node's team pool (its value: the pool). */
     poolLabelKey: string;
 };
+export type DeliveryConfig = ParsedSections["delivery"];
 
 type DeepReadonly<T> = T extends (infer E)[]
     ? readonly DeepReadonly<E>[]
@@ -58,6 +59,7 @@ export type PlatformConfig = DeepReadonly<{
     ingress: IngressConfig;
     observability: ObservabilityConfig;
     teams: TeamsConfig;
+    delivery: DeliveryConfig;
     /** What the rules warn about without refusing the config (printed by the plan and by `pulumi up`). */
     warnings: ConfigProblem[];
 }>;
@@ -159,6 +161,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
         ingress: data.ingress,
         observability: data.observability,
         teams: { ...data.teams, ...teamPlacements(data.teams.teams, effectiveNodePools(data.karpenter.nodePools)) },
+        delivery: data.delivery,
         warnings,
     };
     return deepFreeze(config);

@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { clusterDefaults, clusterRules, clusterSchema } from "./schema/cluster";
 import { cniDefaults, cniRules, cniSchema } from "./schema/cni";
+import { argocdSsoClientSecretSchema, deliveryDefaults, deliveryRules, deliverySchema } from "./schema/delivery";
 import type { Environment } from "./schema/common";
 import { ingressDefaults, ingressRules, ingressSchema } from "./schema/ingress";
 import { expandNodePools, karpenterDefaults, karpenterRules, karpenterSchema } from "./schema/karpenter";
@@ -98,6 +99,9 @@ export const SECTIONS = [
         // Each team gets the section's default quota and limit range under its own values.
         prepare: (input) => prepareTeams(input),
     }),
+    section({ name: "delivery", key: "eks-platform:delivery", schema: deliverySchema, defaults: deliveryDefaults }),
+    // A key of its own so that it can be a Pulumi secret (pulumi config set --secret); never copied into PlatformConfig.
+    section({ name: "argocdSsoClientSecret", key: "eks-platform:argocdSsoClientSecret", schema: argocdSsoClientSecretSchema }),
 ] as const;
 
 /** Every rule beyond a single value's schema: each section's own, then the cross-section ones. */
@@ -109,6 +113,7 @@ export const RULES: readonly Rule<never>[] = [
     ...ingressRules,
     ...observabilityRules,
     ...teamsRules,
+    ...deliveryRules,
     ...crossSectionRules,
     ...regionRules,
 ];

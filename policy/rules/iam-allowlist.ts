@@ -19,8 +19,26 @@ export interface AllowedUnscopedStatement {
 
 const KARPENTER = "Karpenter v1.14.1 controller policy";
 const LB = "AWS Load Balancer Controller v3.5.0 iam_policy.json";
+/**
+ * A service role's published statement (not a controller's): the CodeBuild User Guide's "Allow CodeBuild access to
+ * AWS services required to create a VPC network interface", which a build in a VPC needs (EC2's Describe actions
+ * take no resource-level permissions). The delivery runner's service role carries it.
+ */
+export const CODEBUILD_VPC = "AWS CodeBuild User Guide, VPC network interface policy";
 
 export const ALLOWED_UNSCOPED_STATEMENTS: readonly AllowedUnscopedStatement[] = [
+    {
+        source: CODEBUILD_VPC,
+        actions: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeDhcpOptions",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DeleteNetworkInterface",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeVpcs",
+        ],
+    },
     {
         source: KARPENTER,
         sid: "AllowZonalShiftStatusReadOnly",

@@ -24,7 +24,7 @@ export function formatTree(plan: PlanResult): string {
                       .map(([k, v]) => `${k}=${v.join(",")}`)
                       .join(" ")}`
                 : "",
-            r.standIn ? "modeled child of a remote @pulumi/eks component" : "",
+            r.standIn ? "modeled child of a remote component" : "",
         ].filter(Boolean);
         const branch = depth === 0 ? "" : last ? "└─ " : "├─ ";
         lines.push(`${prefix}${branch}${r.type}  ${r.name}${marks.length ? `  [${marks.join("; ")}]` : ""}`);

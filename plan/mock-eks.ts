@@ -53,7 +53,7 @@ export function noteRegistration(req: ComponentRegistrationRequest): void {
     if (req.custom) return;
     const providers = { ...(componentProviders.get(req.parent) ?? {}), ...req.providers };
     componentProviders.set(req.urn, providers);
-    if (req.type.startsWith("eks:index:")) {
+    if (isModeledRemoteType(req.type)) {
         remoteRegistrations.set(`${req.type}::${req.name}`, {
             urn: req.urn,
             protect: req.protect,
@@ -61,6 +61,20 @@ export function noteRegistration(req: ComponentRegistrationRequest): void {
             propertyDependencies: req.propertyDependencies,
         });
     }
+}
+
+/** The remote components whose children the mock models: @pulumi/eks's, and kubernetes yaml/v2 ConfigFiles. */
+export const isModeledRemoteType = (type: string): boolean => type.startsWith("eks:index:") || type === "kubernetes:yaml/v2:ConfigFile";
+
+/** The parent, protect and (by package) provider a modeled remote component's children get. */
+export function modeledChildOptions(type: string, name: string, pkg: "aws" | "kubernetes"): pulumi.CustomResourceOptions {
+    const reg = registrationOf(type, name);
+    const provider = reg.providers[pkg];
+    return {
+        parent: new pulumi.DependencyResource(reg.urn),
+        protect: reg.protect,
+        ...(provider ? { provider: new pulumi.DependencyProviderResource(provider) } : {}),
+    };
 }
 
 function fail(message: string): never {

@@ -1,7 +1,9 @@
 // What the mock runtime answers in place of the cloud: per-type outputs of every resource the program declares
 // (realistic ids, ARNs and names derived from type and name, so two plans of the same program are identical) and the
 // AWS lookups (invokes) it makes. Anything not modelled fails loudly.
-import { eksClusterState, managedNodeGroupState } from "./mock-eks";
+import type * as pulumi from "@pulumi/pulumi";
+import { eksClusterState, managedNodeGroupState, modeledChildOptions } from "./mock-eks";
+import { registerConfigFileChildren } from "./mock-yaml";
 import { noteMockedId } from "./recorder";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -54,6 +56,15 @@ function outputsOf(type: string, name: string, inputs: Record<string, unknown>):
     switch (type) {
         case "eks:index:Cluster":
             return { id: "", state: eksClusterState(name, inputs, { region: mockState.region, partition: MOCK_PARTITION }) };
+        case "kubernetes:yaml/v2:ConfigFile": {
+            const opts = modeledChildOptions(type, name, "kubernetes");
+            registerConfigFileChildren(name, inputs, {
+                parent: opts.parent as pulumi.Resource,
+                provider: opts.provider as pulumi.ProviderResource | undefined,
+                protect: opts.protect ?? false,
+            });
+            return { id: "", state: { ...inputs, resources: {} } };
+        }
         case "eks:index:ManagedNodeGroup":
             return managedNodeGroupState(name, inputs).then((state) => ({ id: "", state }));
         case "aws:ec2/vpc:Vpc": {

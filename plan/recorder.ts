@@ -2,7 +2,7 @@
 // unknowns marked), parent, provider, dependency edges, protect, hooks, ignoreChanges, deleteBeforeReplace,
 // deletedWith and retainOnDelete; and the children the mock models for remote @pulumi/eks components (standIn).
 import { DependencyGraph } from "./dependencies";
-import { noteRegistration } from "./mock-eks";
+import { isModeledRemoteType, noteRegistration } from "./mock-eks";
 import type { PlannedResource, PlanResult } from "./types";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -142,9 +142,9 @@ export class Recorder {
         if (req.getRetainondelete()) resource.retainOnDelete = true;
         if (req.getIgnorechangesList().length > 0) resource.ignoreChanges = [...req.getIgnorechangesList()];
         if (req.getDeletebeforereplace()) resource.deleteBeforeReplace = true;
-        // Only the mock registers resources under a remote component (plan/mock-eks.ts), as its provider would.
+        // Only the mock registers resources under a remote component (plan/mock-eks.ts, mock-yaml.ts), as its provider would.
         const parent = resource.parent ? this.byUrn(resource.parent) : undefined;
-        if (parent && (parent.standIn || (!parent.custom && parent.type.startsWith("eks:index:")))) resource.standIn = true;
+        if (parent && (parent.standIn || (!parent.custom && isModeledRemoteType(parent.type)))) resource.standIn = true;
         if (resource.custom) awaitingId.set(`${resource.type}::${name}`, resource);
         this.resources.push(resource);
     }

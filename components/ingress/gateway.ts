@@ -38,8 +38,8 @@ type IngressConfig = PlatformConfig["ingress"];
  * The v2 ConfigFile is fetched and applied by the Kubernetes provider (server-side apply: the HTTPRoute CRD is too
  * large for a client-side apply's annotation), waits until every CRD is established, and is one registration that
  * whatever depends on it waits for as a whole. yaml.ConfigFile v1 would fetch the URL inside the program and register
- * its children after the fetch, too late for a dependsOn taken before. Offline the v2 component is opaque: the plan
- * shows it with its URL (what is declared); its children appear only under a real engine.
+ * its children after the fetch, too late for a dependsOn taken before. Offline the v2 component is remote: the plan
+ * models its children (the release's CRDs and safe-upgrades policy, plan/mock-yaml.ts), as it models @pulumi/eks's.
  */
 export function gatewayApiCrds(name: string, ctx: Pick<PlatformContext, "k8sProvider">, version: string, parent: pulumi.Resource) {
     return new kubernetes.yaml.v2.ConfigFile(

@@ -78,6 +78,9 @@ interface BuiltIn {
 function builtInObjects(plan: PlanResult): BuiltIn[] {
     const out: BuiltIn[] = [];
     for (const resource of plan.resources) {
+        // A remote component's modeled children (the Gateway API manifest's CRDs) carry only their identity: their
+        // content is the upstream release's, not the program's.
+        if (resource.standIn) continue;
         const m = /^kubernetes:([^/]+)\/([^:]+):(.+)$/.exec(resource.type);
         if (!m || !BUILT_IN_GROUP.test(m[1] as string)) continue;
         const model = MODULES[`${m[1]}/${m[2]}`]?.[m[3] as string];

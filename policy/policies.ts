@@ -77,7 +77,7 @@ export interface PolicyDefinition {
     kind: "resource" | "stack";
 }
 
-/** Name, description (with its source) and kind of every policy: the table in the README's policy pack section. */
+/** Name, description (with its source) and kind of every policy (docs/policy.md's table is rendered from the pack by npm run docs). */
 export const policyDefinitions: readonly PolicyDefinition[] = createPolicies().map((p) => ({
     name: p.name,
     description: p.description,

@@ -1,6 +1,6 @@
 // Calico through the tigera-operator chart: the chart's values and the operator.tigera.io/v1 objects the Cni
 // component creates itself (Installation, APIServer), so they are visible in the plan and checked against the
-// operator's CRD. Pure functions; see the README's CNI section for the modes.
+// operator's CRD. Pure functions; see docs/cni.md for the modes.
 import type { CniConfig } from "../../stacks/config";
 import { SYSTEM_PLACEMENT, type Placement } from "../lib/placement";
 

@@ -1,4 +1,4 @@
-// eks-platform:cni:Cni — pod networking and network policy for the stack's CNI mode (the README's CNI section):
+// eks-platform:cni:Cni — pod networking and network policy for the stack's CNI mode (docs/cni.md):
 //   calico-policy   VPC CNI for pods + Calico (tigera-operator) for policy; aws-node may annotate pod IPs
 //   vpc-cni-policy  VPC CNI with its own network policy agent; no Calico
 //   calico-cni      Calico as the CNI (VXLAN), no aws-node; the Cluster must not install the vpc-cni add-on
@@ -149,7 +149,7 @@ export class Cni extends pulumi.ComponentResource {
                         `${name}-eniconfig-${i}`,
                         eniConfigObject<pulumi.Input<string>>(subnet.availabilityZone, subnet.subnetId, args.podSecurityGroupIds),
                         // The CRD comes with the add-on; waiting for it (not the nodes) lets the ENIConfigs exist before
-                        // the system nodes finish joining (see the README's CNI section on ordering).
+                        // the system nodes finish joining (docs/cni.md, ordering).
                         { ...k8s, dependsOn: [args.vpcCniAddon ?? ctx.systemNodeGroup] },
                     ),
                 );

@@ -3,7 +3,7 @@
 // GatewayClasses (alb, nlb) and the stack's shared Gateways; the default ALB IngressClass for teams still on Ingress;
 // and, only during a migration and with an acknowledgement, the retired ingress-nginx. Everything that makes AWS load
 // balancers depends on the controller's release, so a destroy deletes those first, while the controller still runs
-// to delete the load balancers (README, Ingress).
+// to delete the load balancers (docs/ingress.md).
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,7 +1,7 @@
 // eks-platform:kyverno:Kyverno — the Kyverno chart on the system nodes (HA in prod) and the platform's admission
 // policies: Pod Security baseline and restricted, the teams' images and resources, and the team node pools; the
 // exceptions for the platform's namespaces and for teams granted one. Its resource webhooks see only team namespaces,
-// so nothing the platform itself runs waits on Kyverno, on the first `up` or ever (README, Teams).
+// so nothing the platform itself runs waits on Kyverno, on the first `up` or ever (docs/teams.md).
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";

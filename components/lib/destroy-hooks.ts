@@ -1,5 +1,5 @@
 // The before-delete hooks that run the sweep (./sweep) during `pulumi destroy --run-program`, and the anchor
-// resource that places the main one in the destroy order. See the README's "Destroying a stack" for the order and the reasons.
+// resource that places the main one in the destroy order. See docs/destroying.md for the order and the reasons.
 //
 // Placement. Pulumi deletes in reverse dependency order, so a hook on resource X runs once everything that depends on
 // X is gone and before anything X depends on is deleted. The sweep must run after the Kubernetes resources and their

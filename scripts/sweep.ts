@@ -4,7 +4,7 @@
 import { platformConfigFor } from "../plan";
 import { DEFAULT_SWEEP_TIMEOUT_MS, SweepTimeoutError, discoverClusterVpc, sweepCluster, type SweepClients } from "../components/lib/sweep";
 import type { Clock } from "../components/lib/sweep/retry";
-import { parseArgs } from "./lib/args";
+import { commandArgs } from "./lib/args";
 
 const USAGE = "usage: npm run sweep -- --stack <name> [--dry-run] [--timeout <seconds>] [--vpc-id <vpc-id>]";
 
@@ -21,17 +21,8 @@ export interface SweepCommandDeps {
 export async function main(argv: readonly string[], deps: SweepCommandDeps = {}): Promise<number> {
     const out = deps.out ?? ((line: string) => console.log(line));
     const err = deps.err ?? ((line: string) => console.error(line));
-    let args: ReturnType<typeof parseArgs<"stack" | "timeout" | "vpc-id", "dry-run" | "help">>;
-    try {
-        args = parseArgs(argv, { strings: ["stack", "timeout", "vpc-id"], booleans: ["dry-run", "help"] });
-    } catch (e) {
-        err(`${(e as Error).message}\n${USAGE}`);
-        return 2;
-    }
-    if (args.help) {
-        out(USAGE);
-        return 0;
-    }
+    const args = commandArgs(argv, { strings: ["stack", "timeout", "vpc-id"], booleans: ["dry-run"] }, USAGE, { out, err });
+    if (typeof args === "number") return args;
     if (!args.stack) {
         err(`--stack is required\n${USAGE}`);
         return 2;

@@ -16,7 +16,7 @@ import {
 import type { MinorVersionsDraft, NodeAmiRelease } from "../stacks/versions/model";
 import { chooseAddonVersion, type ListedAddonVersion } from "../stacks/versions/addon-version";
 import { renderMinorEntry } from "../stacks/versions/render";
-import { parseArgs } from "./lib/args";
+import { commandArgs } from "./lib/args";
 
 const USAGE = "usage: npm run versions -- --region <region> --kubernetes <minor, e.g. 1.35> [--architecture arm64|amd64]";
 
@@ -141,17 +141,8 @@ function describeFailure(e: unknown): string {
 export async function main(argv: readonly string[], deps: VersionsCommandDeps = {}): Promise<number> {
     const out = deps.out ?? ((line: string) => console.log(line));
     const err = deps.err ?? ((line: string) => console.error(line));
-    let args: ReturnType<typeof parseArgs<"region" | "kubernetes" | "architecture", "help">>;
-    try {
-        args = parseArgs(argv, { strings: ["region", "kubernetes", "architecture"], booleans: ["help"] });
-    } catch (e) {
-        err(`${(e as Error).message}\n${USAGE}`);
-        return 2;
-    }
-    if (args.help) {
-        out(USAGE);
-        return 0;
-    }
+    const args = commandArgs(argv, { strings: ["region", "kubernetes", "architecture"], booleans: [] }, USAGE, { out, err });
+    if (typeof args === "number") return args;
     const { region, kubernetes: minor } = args;
     const architecture = args.architecture ?? "arm64";
     if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {

@@ -2,7 +2,7 @@
 // group's launch template and the managed add-on plan. Plain values in, plain objects out (tests/cluster.test.ts).
 import type { PlatformConfig } from "../../stacks/config";
 import type { AddonSpec } from "../lib/addons";
-import { policyDocument, type PolicyDocument } from "../lib/iam";
+import { accountOwnedKeyPolicy, policyDocument, type PolicyDocument } from "../lib/iam";
 import { SYSTEM_TOLERATION } from "../lib/placement";
 
 type ClusterSettings = PlatformConfig["cluster"];
@@ -100,15 +100,7 @@ export const PINNED_PROVIDER_FLAGS = {
  * Key policy of the secrets-encryption key: the account owns it and delegates use to IAM (the root statement of
  * AWS's default key policy). EKS needs no statement of its own: the identity creating the cluster creates the grant.
  */
-export function secretsKeyPolicy(accountId: string, partition: string): PolicyDocument {
-    return policyDocument({
-        Sid: "AccountAdministersTheKeyThroughIam",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-    });
-}
+export const secretsKeyPolicy = accountOwnedKeyPolicy;
 
 /** Trust policy of the system node role: EC2 instances of this account. */
 export function nodeRoleTrustPolicy(accountId: string): PolicyDocument {

@@ -22,6 +22,20 @@ export interface PolicyDocument {
 
 export const policyDocument = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
+/**
+ * Key policy of a customer-managed KMS key the account owns and whose use it delegates to IAM: the root statement of
+ * AWS's default key policy (KMS Developer Guide, "Default key policy"). Services that use the key (EKS for secrets,
+ * ECR for repositories) create their grants as the calling identity, so they need no statement of their own.
+ */
+export const accountOwnedKeyPolicy = (accountId: string, partition: string): PolicyDocument =>
+    policyDocument({
+        Sid: "AccountAdministersTheKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+    });
+
 /** Pod Identity session tags the EKS Pod Identity agent sets on every session (docs: pod-id-abac). */
 export const POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com";
 

@@ -1,7 +1,7 @@
 // The teams' ECR repositories as data: their names, the registry host, the repository policy that lets only the
 // team's CI role push, the lifecycle policy, the key policy of the repositories' KMS key and the enhanced scanning
 // rule. Pure; the TeamRegistries component declares them.
-import { policyDocument, type PolicyDocument } from "../lib/iam";
+import { accountOwnedKeyPolicy, policyDocument, type PolicyDocument } from "../lib/iam";
 
 /** What pushing an image takes (ECR user guide, "Private repository policy examples": allow push). */
 export const ECR_PUSH_ACTIONS = [
@@ -81,15 +81,7 @@ export function teamLifecyclePolicy(settings: LifecycleSettings) {
 }
 
 /** Key policy of the repositories' key: the account owns it and delegates use to IAM (ECR creates its grants). */
-export function repositoryKeyPolicy(accountId: string, partition: string): PolicyDocument {
-    return policyDocument({
-        Sid: "AccountAdministersTheKeyThroughIam",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-    });
-}
+export const repositoryKeyPolicy = accountOwnedKeyPolicy;
 
 /**
  * The enhanced scanning rule (Amazon Inspector): every repository under the stack's prefix, rescanned continuously as

@@ -25,3 +25,27 @@ export function parseArgs<S extends string, B extends string>(
     }
     return out as Partial<Record<S, string>> & Partial<Record<B, boolean>> & { _: string[] };
 }
+
+/**
+ * parseArgs for a command with a usage text and a `--help` flag: the parsed options, or the exit code once it has
+ * printed the usage (0 for --help; 2, after the problem, for a bad option).
+ */
+export function commandArgs<S extends string, B extends string>(
+    argv: readonly string[],
+    spec: { strings: readonly S[]; booleans: readonly B[] },
+    usage: string,
+    io: { out: (line: string) => void; err: (line: string) => void },
+): (Partial<Record<S, string>> & Partial<Record<B, boolean>> & { _: string[] }) | number {
+    let args: Partial<Record<S, string>> & Partial<Record<B | "help", boolean>> & { _: string[] };
+    try {
+        args = parseArgs(argv, { strings: spec.strings, booleans: [...spec.booleans, "help" as const] });
+    } catch (e) {
+        io.err(`${(e as Error).message}\n${usage}`);
+        return 2;
+    }
+    if (args.help) {
+        io.out(usage);
+        return 0;
+    }
+    return args;
+}

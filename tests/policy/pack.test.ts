@@ -9,7 +9,7 @@ import { referencePath } from "../helpers/reference";
 import { upstreamControllerPolicies } from "../helpers/upstream-iam";
 import { effectiveLevel, loadPolicyConfig, runPolicyPack } from "../../policy/offline";
 import { createPolicies, policyDefinitions } from "../../policy/policies";
-import { ALLOWED_UNSCOPED_STATEMENTS } from "../../policy/rules/iam-allowlist";
+import { ALLOWED_UNSCOPED_STATEMENTS, EXTERNAL_DNS_SOURCE } from "../../policy/rules/iam-allowlist";
 import { allowListed, statementsOf, type Statement } from "../../policy/rules/iam";
 import { ENVIRONMENTS } from "../../stacks/config";
 import { REPO_ROOT } from "../../plan";
@@ -201,10 +201,12 @@ describe("controller policy allow-list", () => {
 
     it.skipIf(!haveReference)("matches every upstream statement on Resource * exactly, and nothing else", () => {
         const upstream = upstreamUnscoped();
-        expect(upstream.length).toBe(ALLOWED_UNSCOPED_STATEMENTS.length);
+        // external-dns's statement comes from its tutorial's text (tests/dns checks the policy against it).
+        const fromFiles = ALLOWED_UNSCOPED_STATEMENTS.filter((e) => e.source !== EXTERNAL_DNS_SOURCE);
+        expect(upstream.length).toBe(fromFiles.length);
         const matched = new Set(upstream.map((s) => allowListed(s)));
         for (const s of upstream) expect(allowListed(s), JSON.stringify(s.Action)).toBeDefined();
-        expect(matched.size).toBe(ALLOWED_UNSCOPED_STATEMENTS.length);
+        expect(matched.size).toBe(fromFiles.length);
     });
 
     it.skipIf(!haveReference)("passes the published policies and rejects them with one more action", async () => {

@@ -143,12 +143,17 @@ export const fargateRules: readonly Rule<View>[] = [
         },
     }),
     defineRule({
-        needs: ["fargate.profiles", "fargate.logging", "observability.logs"],
+        needs: ["fargate.profiles", "fargate.logging", "observability.logs", "observability.containerInsights"],
         summary:
-            "warned: Fargate namespaces whose logs no one ships (observability.logs ships container logs, but Fluent Bit is a DaemonSet and Fargate's own router is off)",
-        reports: ["eks-platform:fargate.logging.enabled"],
+            "warned: Fargate namespaces whose logs no one ships (observability.logs ships container logs, but Fluent Bit is a DaemonSet and Fargate's own router is off), and Container Insights, whose agent (a DaemonSet) does not see Fargate pods",
+        reports: ["eks-platform:fargate.logging.enabled", "eks-platform:fargate.profiles"],
         check: ({ fargate, observability }) => {
             const p = problems();
+            if (fargate.profiles.length > 0 && observability.containerInsights.enabled)
+                p.warn(
+                    at("profiles"),
+                    `put pods of ${fargateNamespaces(fargate).join(", ")} on Fargate, where Container Insights' CloudWatch agent, a DaemonSet, does not run: those pods get no Container Insights metrics`,
+                );
             if (fargate.profiles.length > 0 && !fargate.logging.enabled && observability.logs !== "none")
                 p.warn(
                     at("logging", "enabled"),

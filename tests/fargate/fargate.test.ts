@@ -146,6 +146,10 @@ describe("Fargate settings", () => {
     });
 
     it("warns where a Fargate namespace expects network policy or node agents Fargate lacks", () => {
+        expect(
+            platformConfigFor({ stack: "dev", overrides: { "eks-platform:fargate": { profiles: [{ name: "p", namespaces: ["jobs"] }] } } })
+                .warnings,
+        ).toEqual([]);
         const config = platformConfigFor({
             stack: "prod",
             overrides: { "eks-platform:fargate": { profiles: [{ name: "p", namespaces: ["analytics"] }], logging: { enabled: false } } },
@@ -157,6 +161,10 @@ describe("Fargate settings", () => {
                 ),
                 expect.stringMatching(
                     /^eks-platform:fargate\.logging\.enabled: is false while Fargate profiles exist: container logs go to loki through Fluent Bit, a DaemonSet/,
+                ),
+                // prod runs Container Insights.
+                expect.stringMatching(
+                    /^eks-platform:fargate\.profiles: put pods of analytics on Fargate, where Container Insights' CloudWatch agent/,
                 ),
             ]),
         );

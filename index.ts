@@ -2,18 +2,26 @@
 // Data flows one way: stack file -> validated config -> components -> stack outputs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CERT_MANAGER_NAMESPACE, CertManager } from "./components/certificates";
 import { Cluster } from "./components/cluster";
 import { ArgoCd } from "./components/argocd";
 import { CALICO_NAMESPACE, Cni, maxPodsFor, NetworkBaseline, vpcCniAddonSettings } from "./components/cni";
 import { Delivery } from "./components/delivery";
+import { EXTERNAL_DNS_NAMESPACE, ExternalDns } from "./components/dns";
+import { Fargate, FARGATE_LOGGING_NAMESPACE } from "./components/fargate";
+import { DevicePlugin } from "./components/gpu";
 import { Ingress } from "./components/ingress";
 import { Karpenter } from "./components/karpenter";
 import { Kyverno, KYVERNO_NAMESPACE } from "./components/kyverno";
 import { accountContext, platformContext } from "./components/lib/context";
 import { Network } from "./components/network";
 import { Observability, observabilityServiceNamespaces } from "./components/observability";
+import { SMOKE_NAMESPACE, Smoke } from "./components/smoke";
+import { EfsStorage, FileSystem } from "./components/storage";
 import { TeamRegistries, Teams } from "./components/teams";
 import { ConfigError, parsePlatformConfig, PROJECT } from "./stacks/config";
+import { alertingSecretNames } from "./stacks/schema/alerting";
+import { devicePluginInstalled } from "./stacks/schema/gpu";
 
 function loadConfig() {
     try {
@@ -49,13 +57,26 @@ const account = accountContext(
 );
 
 // Components are composed below in dependency order (see ARCHITECTURE.md):
-// Network -> Cluster -> Delivery -> Cni -> Karpenter -> Ingress -> Observability -> Teams -> Kyverno -> ArgoCd.
+// Network -> FileSystem -> Cluster -> Delivery -> Cni -> Karpenter -> DevicePlugin -> CertManager -> Ingress ->
+// EfsStorage -> Observability -> ExternalDns -> Teams -> Fargate -> Kyverno -> ArgoCd -> Smoke.
 const network = new Network("network", { ctx: account, config: config.network }, providers);
+
+// The EFS file system and its mount targets come before the cluster: the EFS CSI driver add-on waits for them, so a
+// destroy deletes the driver (and the StorageClass, after it) before the mount targets.
+const efs = config.storage.efs;
+const fileSystem = efs.enabled ? new FileSystem("efs", { ctx: account, config: efs, network }, providers) : undefined;
 
 const maxPods = maxPodsFor(config.cni, config.cluster.nodeSettings.maxPods);
 const cluster = new Cluster(
     "cluster",
-    { ctx: account, config: config.cluster, network, maxPods, vpcCni: vpcCniAddonSettings(config.cni) },
+    {
+        ctx: account,
+        config: config.cluster,
+        network,
+        maxPods,
+        vpcCni: vpcCniAddonSettings(config.cni),
+        efsCsiDriver: fileSystem && efs.csiDriver ? { dependsOn: fileSystem.mountTargets } : undefined,
+    },
     providers,
 );
 const ctx = platformContext(account, cluster);
@@ -86,6 +107,18 @@ const karpenter = new Karpenter(
     providers,
 );
 
+// NVIDIA's device plugin, on the GPU pools' nodes only (when the stack has GPU pools).
+if (devicePluginInstalled(config.gpu, config.karpenter))
+    new DevicePlugin("gpu", { ctx, config: config.gpu.devicePlugin, dependsOn: karpenter.nodePools }, providers);
+
+const certManager = config.certificates.certManager.enabled
+    ? new CertManager(
+          "certificates",
+          { ctx, config: config.certificates.certManager, vpcCidr: network.vpcCidr, podsRoutableFromVpc: cni.podsRoutableFromVpc },
+          providers,
+      )
+    : undefined;
+
 const ingress = new Ingress(
     "ingress",
     {
@@ -106,9 +139,23 @@ const ingress = new Ingress(
             ...(config.teams.kyverno.enabled ? [KYVERNO_NAMESPACE] : []),
             // Self-managed Argo CD's Services (the managed capability runs outside the cluster's nodes).
             ...(config.delivery.argocd.mode === "self-managed" ? [config.delivery.argocd.namespace] : []),
+            // So do cert-manager (webhook, metrics) and external-dns (metrics).
+            ...(certManager ? [CERT_MANAGER_NAMESPACE] : []),
+            ...(config.dns.externalDns.enabled ? [EXTERNAL_DNS_NAMESPACE] : []),
         ],
     },
     providers,
+);
+
+const efsStorage = fileSystem
+    ? new EfsStorage("storage", { ctx, config: efs, fileSystem, csiDriver: cluster.addons["efs-csi-driver"] }, providers)
+    : undefined;
+
+// The alert receivers' keys: Pulumi secrets the config names (pulumi config set --secret <name> <value>), read here
+// as secret outputs, so they reach only the Kubernetes Secret Alertmanager mounts, never the values or the plan.
+const secretConfig = new pulumi.Config();
+const alertingSecrets = Object.fromEntries(
+    alertingSecretNames(config.observability.alerting).map((key) => [key, secretConfig.requireSecret(key)]),
 );
 
 const observability = new Observability(
@@ -121,9 +168,15 @@ const observability = new Observability(
         // Grafana's HTTPRoute (grafana.ingressHost) attaches to the internal Gateway.
         grafanaGateway: ingress.gatewayAttachments.internal,
         vpcCidr: network.vpcCidr,
+        alertingSecrets,
+        certManager: certManager?.release,
     },
     providers,
 );
+
+const externalDns = config.dns.externalDns.enabled
+    ? new ExternalDns("dns", { ctx, config: config.dns.externalDns, dependsOn: [ingress.gatewayApiCrds] }, providers)
+    : undefined;
 
 const teams = new Teams(
     "teams",
@@ -140,6 +193,39 @@ const teams = new Teams(
 );
 const teamRegistries = new TeamRegistries("team-registries", { ctx: account, config: config.teams }, providers);
 
+// Fargate profiles by namespace; the teams' namespaces are the Teams component's, the others its own.
+const fargate =
+    config.fargate.profiles.length > 0
+        ? new Fargate(
+              "fargate",
+              {
+                  ctx,
+                  config: config.fargate,
+                  privateSubnetIds: network.privateSubnetIds,
+                  namespacesMadeElsewhere: config.teams.teams.flatMap((t) => t.namespaces),
+                  dependsOn: teams.namespaces,
+              },
+              providers,
+          )
+        : undefined;
+
+// The smoke workload: served through ClusterIP, NodePort, an NLB and the internal Gateway (the config requires it).
+const internalGateway = ingress.gatewayAttachments.internal;
+const smoke =
+    config.smoke.enabled && internalGateway
+        ? new Smoke(
+              "smoke",
+              {
+                  ctx,
+                  config: config.smoke,
+                  gateway: internalGateway,
+                  vpcCidr: network.vpcCidr,
+                  loadBalancerController: ingress.controllerRelease,
+              },
+              providers,
+          )
+        : undefined;
+
 /** The namespaces of the platform's own components (and Kubernetes'): excepted from the teams' admission policies. */
 const platformNamespaces = [
     ...new Set([
@@ -152,6 +238,10 @@ const platformNamespaces = [
         ...(config.cni.mode !== "vpc-cni-policy" ? [CALICO_NAMESPACE, "calico-system", "calico-apiserver"] : []),
         ...ingress.namespaceTraffic.map((t) => t.namespace),
         ...observability.namespaceTraffic.map((t) => t.namespace),
+        ...(certManager ? [CERT_MANAGER_NAMESPACE] : []),
+        ...(externalDns ? [EXTERNAL_DNS_NAMESPACE] : []),
+        ...(fargate && config.fargate.logging.enabled ? [FARGATE_LOGGING_NAMESPACE] : []),
+        ...(smoke ? [SMOKE_NAMESPACE] : []),
     ]),
 ].sort();
 
@@ -192,12 +282,22 @@ if (config.cni.baselinePolicies) {
         mode: config.cni.mode,
         k8sProvider: ctx.k8sProvider,
         apiServerCidrs: [network.vpcCidr],
-        namespaces: [...ingress.namespaceTraffic, ...observability.namespaceTraffic, ...teams.namespaceTraffic],
+        namespaces: [
+            ...ingress.namespaceTraffic,
+            ...observability.namespaceTraffic,
+            ...teams.namespaceTraffic,
+            ...(certManager ? [certManager.namespaceTraffic] : []),
+            ...(externalDns ? [externalDns.namespaceTraffic] : []),
+            ...(smoke ? [smoke.namespaceTraffic] : []),
+        ],
         dependsOn: [
             ...cni.policyReady,
             ...(ingress.nginxNamespace ? [ingress.nginxNamespace] : []),
             ...(observability.namespaceResource ? [observability.namespaceResource] : []),
             ...teams.namespaces,
+            ...(certManager ? [certManager.namespace] : []),
+            ...(externalDns ? [externalDns.namespace] : []),
+            ...(smoke ? [smoke.namespace] : []),
         ],
     });
 }
@@ -249,3 +349,13 @@ export const teamRepositories = teamRegistries.repositoryUrls;
 export const pipelineAccess = Object.keys(delivery.accessEntries);
 export const runnerProject = delivery.runnerProject?.name;
 export const argocdNamespace = config.delivery.argocd.mode === "none" ? undefined : argocd.namespace;
+/** The stack's EFS file system and its StorageClass (claims name it; ReadWriteMany). */
+export const efsFileSystemId = fileSystem?.fileSystemId;
+export const efsStorageClass = efsStorage?.storageClassName;
+/** The SNS topic Alertmanager publishes alerts to: subscribe e-mail, chat or a pager to it. */
+export const alertTopicArn = observability.alertTopicArn;
+export const externalDnsRoleArn = externalDns?.roleArn;
+/** Fargate: the pod execution role, the log group of Fargate pods, and each IRSA service account's role. */
+export const fargatePodExecutionRoleArn = fargate?.podExecutionRoleArn;
+export const fargateLogGroup = fargate?.logGroupName;
+export const fargateServiceAccountRoles = fargate?.serviceAccountRoles;

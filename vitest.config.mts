@@ -4,7 +4,12 @@ import { defineConfig } from "vitest/config";
 // each. The others share one module cache per worker, which saves loading the Pulumi packages again for every file:
 // files that use the mock runtime call setupMocks() first, which installs a new mock monitor and overwrites the
 // whole config, and they settle() before they end, so nothing carries over from one file to the next.
-const wholeProgram = ["tests/plan/plan.test.ts", "tests/cni/plan-calico-cni.test.ts"];
+const wholeProgram = [
+    "tests/plan/plan.test.ts",
+    "tests/cni/plan-calico-cni.test.ts",
+    "tests/workloads/program-on.test.ts",
+    "tests/workloads/program-off.test.ts",
+];
 
 export default defineConfig({
     test: {

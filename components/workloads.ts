@@ -4,7 +4,10 @@
 // reported, so a new release cannot skip the check.
 import { ARGOCD_CHART } from "./argocd/values";
 import { argocdWorkloads } from "./argocd/workloads";
+import { CERT_MANAGER_CHART, certManagerWorkloads, type CertManagerValues } from "./certificates/values";
 import { addonWorkloads } from "./cluster/workloads";
+import { EXTERNAL_DNS_CHART, externalDnsWorkloads, type ExternalDnsValues } from "./dns/values";
+import { DEVICE_PLUGIN_CHART, devicePluginWorkloads, type DevicePluginValues } from "./gpu/values";
 import type { CalicoInstallation } from "./cni/calico";
 import { calicoWorkloads, tigeraOperatorWorkloads } from "./cni/workloads";
 import { LBC_CHART, NGINX_CHART } from "./ingress/values";
@@ -12,7 +15,7 @@ import { loadBalancerControllerWorkloads, nginxWorkloads } from "./ingress/workl
 import { KARPENTER_CHART, KARPENTER_CRD_CHART, karpenterWorkloads, type KarpenterValues } from "./karpenter/values";
 import { KYVERNO_CHART } from "./kyverno/values";
 import { kyvernoWorkloads } from "./kyverno/workloads";
-import type { Workload } from "./lib/workloads";
+import { podTemplateWorkload, type Workload, type WorkloadKind } from "./lib/workloads";
 import { CALICO_CHART } from "./cni/calico";
 import type { FluentBitValues, LokiValues } from "./observability/log-values";
 import { CHART_REPOSITORIES, type KubePrometheusStackValues } from "./observability/values";
@@ -42,7 +45,24 @@ export const RELEASE_WORKLOADS: Readonly<Record<string, ReleaseWorkloads>> = {
     [CHART_REPOSITORIES.fluentBit.chart]: (values: FluentBitValues, namespace) => fluentBitWorkloads(values, namespace),
     [KYVERNO_CHART]: (values: Parameters<typeof kyvernoWorkloads>[0]) => kyvernoWorkloads(values),
     [ARGOCD_CHART.chart]: (values: Parameters<typeof argocdWorkloads>[0], namespace) => argocdWorkloads(values, namespace),
+    [DEVICE_PLUGIN_CHART]: (values: DevicePluginValues, namespace) => devicePluginWorkloads(values, namespace),
+    [CERT_MANAGER_CHART]: (values: CertManagerValues, namespace) => certManagerWorkloads(values, namespace),
+    [EXTERNAL_DNS_CHART]: (values: ExternalDnsValues, namespace) => externalDnsWorkloads(values, namespace),
 };
+
+/**
+ * Workloads the program declares as Kubernetes objects (the smoke Deployment), by the plan's type token: each is
+ * described from its own pod template.
+ */
+export const OBJECT_WORKLOADS: Readonly<Record<string, WorkloadKind>> = {
+    "kubernetes:apps/v1:Deployment": "Deployment",
+    "kubernetes:apps/v1:StatefulSet": "StatefulSet",
+    "kubernetes:apps/v1:DaemonSet": "DaemonSet",
+};
+
+/** An object workload's description from its inputs as the plan records them. */
+export const objectWorkload = (kind: WorkloadKind, inputs: Record<string, unknown>): Workload =>
+    podTemplateWorkload(kind, inputs as Parameters<typeof podTemplateWorkload>[1]);
 
 /** An EKS add-on's workloads from its name and configuration values (as the plan records them, JSON). */
 export function addonWorkloadsOf(addonName: string, configurationValues: unknown): Workload[] {

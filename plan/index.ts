@@ -19,3 +19,4 @@ export * from "./placement";
 export * from "./placement-instances";
 export * from "./placement-nodes";
 export * from "./upgrade-doc";
+export * from "./placement-fargate";

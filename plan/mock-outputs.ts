@@ -142,6 +142,20 @@ function outputsOf(type: string, name: string, inputs: Record<string, unknown>):
             };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { id: n, state: { ...base, arn: arn("logs", `log-group:${n}`) } };
+        case "aws:sns/topic:Topic":
+            // A topic's id is its ARN, named by its name.
+            return { id: arn("sns", n), state: { ...base, arn: arn("sns", n) } };
+        case "aws:efs/fileSystem:FileSystem": {
+            const id = nextId("fs");
+            return {
+                id,
+                state: {
+                    ...inputs,
+                    arn: arn("elasticfilesystem", `file-system/${id}`),
+                    dnsName: `${id}.efs.${mockState.region}.amazonaws.com`,
+                },
+            };
+        }
         case "aws:cloudwatch/eventRule:EventRule":
             return { id: n, state: { ...base, arn: arn("events", `rule/${n}`) } };
         case "aws:s3/bucket:Bucket":

@@ -20,6 +20,8 @@ export interface InstanceShape {
     /** Undefined when unknown (the check then cannot size pods on it). */
     vcpu?: number;
     memoryMiB?: number;
+    /** GPUs (karpenter.k8s.aws/instance-gpu-count); 0 or undefined for none. */
+    gpus?: number;
 }
 
 export interface InstanceCatalog {

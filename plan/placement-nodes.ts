@@ -3,6 +3,7 @@
 // EC2NodeClass's kubelet settings and subnet selector). For each: the labels a node carries (fixed values, or any
 // value of a well-known label), its taints, the instance types it may be, and what pods can request on each.
 import { parseAllDocuments } from "yaml";
+import { GPU_COUNT_LABEL, GPU_MANUFACTURER_BY_FAMILY, GPU_MANUFACTURER_LABEL } from "../lib/gpu";
 import { cpuMillis, memoryMiB, type NodeSelectorRequirement } from "../components/lib/workloads";
 import type { Taint } from "../components/lib/placement";
 import type { InstanceCatalog, InstanceShape } from "./placement-instances";
@@ -178,8 +179,12 @@ export function satisfies(value: string, req: NodeSelectorRequirement): boolean 
     }
 }
 
-/** The well-known labels Karpenter sets on every node it launches, from the instance type it picked. */
+/**
+ * The well-known labels Karpenter sets on every node it launches, from the instance type it picked; the GPU labels
+ * only on instances with GPUs (Karpenter sets none on the others: the AL2023 standard variant requires them absent).
+ */
 function instanceLabels(shape: InstanceShape): Record<string, string> {
+    const maker = GPU_MANUFACTURER_BY_FAMILY[shape.family];
     return {
         "kubernetes.io/arch": shape.architecture,
         "node.kubernetes.io/instance-type": shape.name,
@@ -187,8 +192,21 @@ function instanceLabels(shape: InstanceShape): Record<string, string> {
         "karpenter.k8s.aws/instance-size": shape.size,
         "karpenter.k8s.aws/instance-category": shape.series,
         ...(shape.generation !== undefined ? { "karpenter.k8s.aws/instance-generation": String(shape.generation) } : {}),
+        // Fractional-GPU families (g6f, gr6f) carry the label with the value 0.
+        ...((shape.gpus !== undefined && shape.gpus > 0) || maker ? { [GPU_COUNT_LABEL]: String(shape.gpus ?? 0) } : {}),
+        ...(maker ? { [GPU_MANUFACTURER_LABEL]: maker } : {}),
     };
 }
+
+/** The instance labels the pool's nodes carry per instance type (instanceLabels); a requirement on one filters the types. */
+const INSTANCE_LABEL_KEYS = [
+    "karpenter.k8s.aws/instance-family",
+    "karpenter.k8s.aws/instance-size",
+    "karpenter.k8s.aws/instance-category",
+    "karpenter.k8s.aws/instance-generation",
+    GPU_COUNT_LABEL,
+    GPU_MANUFACTURER_LABEL,
+];
 
 /** Karpenter's defaults for requirements a NodePool leaves out (karpenter.sh v1: on-demand, amd64, linux). */
 const KARPENTER_DEFAULTS: Readonly<Record<string, string>> = {
@@ -236,7 +254,12 @@ function karpenterPools(plan: PlanResult, catalog: InstanceCatalog): NodeGroup[]
         for (const typeName of catalog.instanceTypeNames()) {
             const shape = catalog.instanceType(typeName);
             if (!shape || !arches.includes(shape.architecture)) continue;
-            if (Object.entries(instanceLabels(shape)).every(([k, v]) => allowed(k, v))) shapes.push(shape);
+            const own = instanceLabels(shape);
+            // A label the type does not carry satisfies only NotIn and DoesNotExist (node selector semantics).
+            const absentOk = INSTANCE_LABEL_KEYS.filter((k) => own[k] === undefined).every((k) =>
+                (byKey.get(k) ?? []).every((req) => req.operator === "NotIn" || req.operator === "DoesNotExist"),
+            );
+            if (absentOk && Object.entries(own).every(([k, v]) => allowed(k, v))) shapes.push(shape);
         }
         const labels = new Map<string, LabelDomain>([
             ["kubernetes.io/os", fixed("linux")],
@@ -248,13 +271,10 @@ function karpenterPools(plan: PlanResult, catalog: InstanceCatalog): NodeGroup[]
             ["node.kubernetes.io/instance-type", fixed(...shapes.map((s) => s.name))],
         ]);
         // The instance labels Karpenter derives, with the values the pool's instances can have.
-        for (const key of [
-            "karpenter.k8s.aws/instance-family",
-            "karpenter.k8s.aws/instance-size",
-            "karpenter.k8s.aws/instance-category",
-            "karpenter.k8s.aws/instance-generation",
-        ]) {
-            labels.set(key, fixed(...new Set(shapes.map((s) => instanceLabels(s)[key]).filter((v): v is string => v !== undefined))));
+        for (const key of INSTANCE_LABEL_KEYS) {
+            const values = new Set(shapes.map((s) => instanceLabels(s)[key]).filter((v): v is string => v !== undefined));
+            // A GPU label no instance of the pool carries is absent from its nodes, not present with no value.
+            if (values.size > 0 || !key.includes("-gpu-")) labels.set(key, fixed(...values));
         }
         const templateLabels = isRecord(template.metadata) && isRecord(template.metadata.labels) ? template.metadata.labels : {};
         for (const [k, v] of Object.entries(templateLabels)) labels.set(k, fixed(String(v)));

@@ -9,15 +9,26 @@
 //   spread          more replicas than domains their required anti-affinity needs
 //   stateful-spot   a pod with a zonal volume that may run on spot capacity
 //   stateful-zones  replicas with zonal volumes that may share one zone
+//   fargate         a workload of a Fargate namespace that Fargate cannot run (a DaemonSet, an EBS volume, more
+//                   than its largest pod)
 //   undescribed     a release whose chart has no workload description (components/workloads.ts)
-import { RELEASE_WORKLOADS, addonWorkloadsOf, calicoWorkloadsOf, type Workload } from "../components/workloads";
+import {
+    OBJECT_WORKLOADS,
+    RELEASE_WORKLOADS,
+    addonWorkloadsOf,
+    calicoWorkloadsOf,
+    objectWorkload,
+    type Workload,
+} from "../components/workloads";
 import type { Taint, Toleration } from "../components/lib/placement";
 import { sumRequests, type NodeSelectorRequirement, type PodRequests } from "../components/lib/workloads";
 import { EC2_CATALOG, type InstanceCatalog } from "./placement-instances";
+import { fargateFindings, fargateSelectorsOf, type FargateSelector } from "./placement-fargate";
 import { nodeGroupsOf, type Allocatable, type LabelDomain, type NodeGroup } from "./placement-nodes";
 import type { PlanResult } from "./types";
 
-export type FindingKind = "no-node" | "daemonset-gap" | "overcommit" | "spread" | "stateful-spot" | "stateful-zones" | "undescribed";
+export type FindingKind =
+    "no-node" | "daemonset-gap" | "overcommit" | "spread" | "stateful-spot" | "stateful-zones" | "fargate" | "undescribed";
 
 export interface PlacementFinding {
     kind: FindingKind;
@@ -40,6 +51,8 @@ export interface GroupBudget {
 export interface PlacementReport {
     workloads: Workload[];
     groups: NodeGroup[];
+    /** The workloads Fargate runs (their namespace is a Fargate profile's, with no label selector), by profile. */
+    fargate: { workload: string; profile: string }[];
     findings: PlacementFinding[];
     budgets: GroupBudget[];
     /** Upstream defaults the descriptions rely on (not from the program's values). */
@@ -66,6 +79,8 @@ export function workloadsOfPlan(plan: PlanResult, systemNodes: number): { worklo
             );
         } else if (r.type === "aws:eks/addon:Addon") {
             workloads.push(...addonWorkloadsOf(String(r.inputs.addonName), r.inputs.configurationValues));
+        } else if (OBJECT_WORKLOADS[r.type]) {
+            workloads.push(objectWorkload(OBJECT_WORKLOADS[r.type] as Workload["kind"], r.inputs));
         } else if (r.type === "kubernetes:operator.tigera.io/v1:Installation" && isRecord(r.inputs.spec)) {
             workloads.push(...calicoWorkloadsOf({ spec: r.inputs.spec }, { apiServer: hasApiServer, nodes: systemNodes }));
         }
@@ -116,24 +131,39 @@ function requirementTerms(w: Workload): NodeSelectorRequirement[][] {
     return terms.map((term) => [...selector, ...term]);
 }
 
-/** Why the group cannot take the workload's pods (labels and taints only), or [] when it can. */
-function selectionProblems(w: Workload, g: NodeGroup): string[] {
-    const problems: string[] = [];
+/** Why the group cannot take the workload's pods, by cause: its taints, its labels (selector, affinity), the image's architectures. */
+function selectionCauses(w: Workload, g: NodeGroup): { taints: string[]; labels: string[]; architecture: string[] } {
+    const taints: string[] = [];
     for (const taint of g.taints) {
         if (taint.effect === "PreferNoSchedule") continue;
         if (!w.tolerations.some((t) => tolerates(t, taint)))
-            problems.push(`does not tolerate ${taint.key}${taint.value !== undefined ? `=${taint.value}` : ""}:${taint.effect}`);
+            taints.push(`does not tolerate ${taint.key}${taint.value !== undefined ? `=${taint.value}` : ""}:${taint.effect}`);
     }
     const terms = requirementTerms(w);
     const termProblems = terms.map((term) =>
         term.filter((req) => !domainSatisfies(g.labels.get(req.key), req)).map((req) => describeRequirement(req, g.labels.get(req.key))),
     );
-    if (!termProblems.some((p) => p.length === 0)) problems.push(...(termProblems[0] ?? []));
+    const labels = termProblems.some((p) => p.length === 0) ? [] : (termProblems[0] ?? []);
     const archDomain = g.labels.get("kubernetes.io/arch");
     const arches = archDomain && "values" in archDomain ? [...archDomain.values] : ["amd64", "arm64"];
     const usable = arches.filter((a) => w.architectures.includes(a as "amd64" | "arm64") && terms.some((term) => archAllowed(term, a)));
-    if (usable.length === 0) problems.push(`no image for its architectures (${arches.join(", ")})`);
-    return problems;
+    return { taints, labels, architecture: usable.length === 0 ? [`no image for its architectures (${arches.join(", ")})`] : [] };
+}
+
+/** Why the group cannot take the workload's pods (labels and taints only), or [] when it can. */
+function selectionProblems(w: Workload, g: NodeGroup): string[] {
+    const c = selectionCauses(w, g);
+    return [...c.taints, ...c.labels, ...c.architecture];
+}
+
+/**
+ * Why a DaemonSet is missing from the group's nodes, or [] when it runs there or is not meant to: one that runs only
+ * where its selector matches (a device plugin) is not missing where the labels do not match.
+ */
+function daemonSetGap(ds: Workload, g: NodeGroup): string[] {
+    const c = selectionCauses(ds, g);
+    if (ds.onlyWhereSelected && c.labels.length > 0) return [];
+    return [...c.taints, ...c.labels, ...c.architecture];
 }
 
 function archAllowed(term: readonly NodeSelectorRequirement[], arch: string): boolean {
@@ -191,8 +221,16 @@ export function checkPlacement(plan: PlanResult, options: { catalog?: InstanceCa
         subject,
         message: "its chart has no workload description in components/workloads.ts, so its pods are not checked",
     }));
-    const daemonSets = workloads.filter((w) => w.kind === "DaemonSet");
-    const pods = workloads.filter((w) => w.kind !== "DaemonSet");
+    // Pods of a namespace a Fargate profile selects (without labels) never reach the node groups: Fargate runs them.
+    const onFargate = new Map<Workload, FargateSelector>();
+    const selectors = fargateSelectorsOf(plan).filter((sel) => Object.keys(sel.labels).length === 0);
+    for (const w of workloads) {
+        const sel = selectors.find((s) => s.namespace === w.namespace);
+        if (sel) onFargate.set(w, sel);
+    }
+    for (const [w, sel] of onFargate) findings.push(...fargateFindings(w, sel));
+    const daemonSets = workloads.filter((w) => w.kind === "DaemonSet" && !onFargate.has(w));
+    const pods = workloads.filter((w) => w.kind !== "DaemonSet" && !onFargate.has(w));
 
     // DaemonSets first: what they take on each node is not available to other pods.
     const perNode = new Map<NodeGroup, PodRequests>();
@@ -200,11 +238,17 @@ export function checkPlacement(plan: PlanResult, options: { catalog?: InstanceCa
         const here = daemonSets.filter((ds) => selectionProblems(ds, g).length === 0);
         perNode.set(g, sumRequests(...here.map((ds) => ds.requests)));
         for (const ds of daemonSets) {
-            const problems = selectionProblems(ds, g);
+            const problems = daemonSetGap(ds, g);
             if (problems.length > 0)
                 findings.push({ kind: "daemonset-gap", subject: ds.name, message: `does not run on ${g.name}: ${problems.join("; ")}` });
         }
     }
+    for (const ds of daemonSets.filter((d) => d.onlyWhereSelected && !groups.some((g) => selectionProblems(d, g).length === 0)))
+        findings.push({
+            kind: "daemonset-gap",
+            subject: ds.name,
+            message: "runs on no node group or NodePool: none has the nodes its selector and affinity are meant for",
+        });
 
     const candidates = new Map<Workload, NodeGroup[]>();
     for (const w of pods) {
@@ -278,7 +322,8 @@ export function checkPlacement(plan: PlanResult, options: { catalog?: InstanceCa
         }
     }
     const assumptions = [...new Set(workloads.flatMap((w) => w.assumptions ?? []))];
-    return { workloads, groups, findings, budgets, assumptions };
+    const fargate = [...onFargate].map(([w, sel]) => ({ workload: w.name, profile: sel.profile }));
+    return { workloads, groups, fargate, findings, budgets, assumptions };
 }
 
 /** How many nodes the hosts can have at most: unbounded once a NodePool is among them. */
@@ -341,25 +386,4 @@ function statefulFindings(w: Workload, hosts: readonly NodeGroup[], findings: Pl
     }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Findings are errors in prod (the plan fails), warnings elsewhere. */
-export const placementSeverity = (environment: string): "error" | "warning" => (environment === "prod" ? "error" : "warning");
-
-export function formatPlacement(report: PlacementReport, opts: { stack: string; environment: string; details: boolean }): string {
-    const severity = placementSeverity(opts.environment);
-    const lines: string[] = [];
-    if (opts.details) {
-        for (const b of report.budgets) {
-            lines.push(
-                `  ${b.group}: ${b.workloads.length} workloads request ${fmt(b.requests)}; each node holds ${fmt(b.allocatablePerNode)}, ${fmt(b.perNode)} of it for DaemonSets (desired ${b.size.desired}, min ${b.size.min})`,
-            );
-        }
-        if (report.assumptions.length > 0) lines.push(`  upstream defaults assumed (not in our values): ${report.assumptions.join("; ")}`);
-    }
-    for (const f of report.findings) lines.push(`  [${severity}] ${f.kind} ${f.subject}: ${f.message}`);
-    lines.push(
-        `placement ${opts.stack} (${opts.environment}): ${report.workloads.length} workloads on ${report.groups.length} node groups and NodePools, ${report.findings.length} ${severity}${report.findings.length === 1 ? "" : "s"}`,
-    );
-    return lines.join("\n");
-}
+export { formatPlacement, placementSeverity } from "./placement-format";

@@ -27,6 +27,12 @@ export type KarpenterConfig = ParsedSections["karpenter"] & {
 export type CniConfig = ParsedSections["cni"];
 export type IngressConfig = ParsedSections["ingress"];
 export type ObservabilityConfig = ParsedSections["observability"];
+export type GpuConfig = ParsedSections["gpu"];
+export type StorageConfig = ParsedSections["storage"];
+export type FargateConfig = ParsedSections["fargate"];
+export type CertificatesConfig = ParsedSections["certificates"];
+export type DnsConfig = ParsedSections["dns"];
+export type SmokeConfig = ParsedSections["smoke"];
 export type TeamsConfig = ParsedSections["teams"] & {
     /** Derived: each team's placement on its Karpenter pool (teams without a pool are absent). */
     placements: Record<string, TeamPlacement>;
@@ -60,6 +66,12 @@ export type PlatformConfig = DeepReadonly<{
     observability: ObservabilityConfig;
     teams: TeamsConfig;
     delivery: DeliveryConfig;
+    gpu: GpuConfig;
+    storage: StorageConfig;
+    fargate: FargateConfig;
+    certificates: CertificatesConfig;
+    dns: DnsConfig;
+    smoke: SmokeConfig;
     /** What the rules warn about without refusing the config (printed by the plan and by `pulumi up`). */
     warnings: ConfigProblem[];
 }>;
@@ -88,14 +100,26 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
     // An unknown environment is reported by its schema; the sections are still checked against dev's defaults.
     const defaultsEnv: Environment = (ENVIRONMENTS as readonly unknown[]).includes(env) ? (env as Environment) : "dev";
     const v: Validation = { input: {}, available: new Set(), values: { stack, written: given }, problems: [], warnings: [] };
+    const sectionInputs = new Map<(typeof SECTIONS)[number], unknown>();
     const cluster = deepMerge(clusterDefaults[defaultsEnv], given["eks-platform:cluster"]);
     // What follows the minor is filled from the table for the stack's minor; for one the table lacks (reported on its
     // own key) from the environment's default minor, so that one mistake is not reported a dozen times.
     const givenMinor = isRecord(cluster) ? cluster.kubernetesVersion : undefined;
     const minor =
         typeof givenMinor === "string" && isKubernetesMinor(givenMinor) ? givenMinor : clusterDefaults[defaultsEnv].kubernetesVersion;
+    // Pulumi secrets a section names (eks-platform:<name>): known keys, checked by the section's rules.
+    const secrets = new Set<string>();
+    for (const section of SECTIONS) {
+        let input = section.defaults ? deepMerge(section.defaults[defaultsEnv], given[section.key]) : given[section.key];
+        if (input === undefined && section.empty !== undefined) input = section.empty;
+        if (section.prepare) input = section.prepare(input, { environment: defaultsEnv, minor });
+        v.input[section.key] = input;
+        for (const name of section.secrets?.(input) ?? []) secrets.add(`${PROJECT}:${name}`);
+        sectionInputs.set(section, input);
+    }
     for (const key of Object.keys(given)) {
-        if (!KNOWN_KEYS.has(key))
+        // A secret's value is never quoted: only that it is there.
+        if (!KNOWN_KEYS.has(key) && !secrets.has(key))
             v.problems.push({
                 path: key,
                 value: describeValue(given[key]),
@@ -103,10 +127,7 @@ function validate(given: Record<string, unknown>, stack: string): Validation {
             });
     }
     for (const section of SECTIONS) {
-        let input = section.defaults ? deepMerge(section.defaults[defaultsEnv], given[section.key]) : given[section.key];
-        if (input === undefined && section.empty !== undefined) input = section.empty;
-        if (section.prepare) input = section.prepare(input, { environment: defaultsEnv, minor });
-        v.input[section.key] = input;
+        const input = sectionInputs.get(section);
         const parsed = section.schema.safeParse(input);
         if (parsed.success) {
             v.values[section.name] = parsed.data;
@@ -162,6 +183,12 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
         observability: data.observability,
         teams: { ...data.teams, ...teamPlacements(data.teams.teams, effectiveNodePools(data.karpenter.nodePools)) },
         delivery: data.delivery,
+        gpu: data.gpu,
+        storage: data.storage,
+        fargate: data.fargate,
+        certificates: data.certificates,
+        dns: data.dns,
+        smoke: data.smoke,
         warnings,
     };
     return deepFreeze(config);

@@ -7,9 +7,16 @@ import { cniDefaults, cniRules, cniSchema } from "./schema/cni";
 import { argocdSsoClientSecretSchema, deliveryDefaults, deliveryRules, deliverySchema } from "./schema/delivery";
 import type { Environment } from "./schema/common";
 import { ingressDefaults, ingressRules, ingressSchema } from "./schema/ingress";
-import { expandNodePools, karpenterDefaults, karpenterRules, karpenterSchema } from "./schema/karpenter";
+import { expandNodePools, karpenterDefaults, karpenterGpuRules, karpenterRules, karpenterSchema } from "./schema/karpenter";
 import { networkDefaults, networkRules, networkSchema } from "./schema/network";
+import { alertingSecretNamesOfInput } from "./schema/alerting";
+import { certificatesDefaults, certificatesRules, certificatesSchema } from "./schema/certificates";
+import { dnsDefaults, dnsRules, dnsSchema } from "./schema/dns";
+import { fargateDefaults, fargateRules, fargateSchema } from "./schema/fargate";
+import { gpuDefaults, gpuRules, gpuSchema } from "./schema/gpu";
 import { observabilityDefaults, observabilityRules, observabilitySchema } from "./schema/observability";
+import { smokeDefaults, smokeRules, smokeSchema } from "./schema/smoke";
+import { storageDefaults, storageRules, storageSchema } from "./schema/storage";
 import type { Rule } from "./schema/rule";
 import { regionRules } from "./schema/region-rules";
 import { crossSectionRules } from "./schema/rules";
@@ -32,6 +39,12 @@ export interface Section<N extends string = string, S extends z.ZodType = z.ZodT
     prepare?: (input: unknown, context: { environment: Environment; minor: unknown }) => unknown;
     /** Given when the stack file has no value and there is no default (an empty map for tags). */
     empty?: unknown;
+    /**
+     * The Pulumi secrets the section's value names (bare config keys, eks-platform:<name>): they are set with
+     * `pulumi config set --secret` beside the sections, so the loader knows them from typos. Read from the input
+     * before it parsed; the values themselves never enter PlatformConfig.
+     */
+    secrets?: (input: unknown) => string[];
 }
 
 const section = <N extends string, S extends z.ZodType>(s: Section<N, S>): Section<N, S> => s;
@@ -90,7 +103,14 @@ export const SECTIONS = [
                 adot: withVersion(input.adot, versions.adot),
             };
         },
+        secrets: alertingSecretNamesOfInput,
     }),
+    section({ name: "gpu", key: "eks-platform:gpu", schema: gpuSchema, defaults: gpuDefaults }),
+    section({ name: "storage", key: "eks-platform:storage", schema: storageSchema, defaults: storageDefaults }),
+    section({ name: "fargate", key: "eks-platform:fargate", schema: fargateSchema, defaults: fargateDefaults }),
+    section({ name: "certificates", key: "eks-platform:certificates", schema: certificatesSchema, defaults: certificatesDefaults }),
+    section({ name: "dns", key: "eks-platform:dns", schema: dnsSchema, defaults: dnsDefaults }),
+    section({ name: "smoke", key: "eks-platform:smoke", schema: smokeSchema, defaults: smokeDefaults }),
     section({
         name: "teams",
         key: "eks-platform:teams",
@@ -109,9 +129,16 @@ export const RULES: readonly Rule<never>[] = [
     ...networkRules,
     ...clusterRules,
     ...karpenterRules,
+    ...karpenterGpuRules,
     ...cniRules,
     ...ingressRules,
     ...observabilityRules,
+    ...gpuRules,
+    ...storageRules,
+    ...fargateRules,
+    ...certificatesRules,
+    ...dnsRules,
+    ...smokeRules,
     ...teamsRules,
     ...deliveryRules,
     ...crossSectionRules,

@@ -40,6 +40,7 @@ export function clusterAddonVersions(minor: string, table: VersionTable = VERSIO
         kubeProxy: addons["kube-proxy"].version,
         podIdentityAgent: addons["eks-pod-identity-agent"].version,
         ebsCsiDriver: addons["aws-ebs-csi-driver"].version,
+        efsCsiDriver: addons["aws-efs-csi-driver"].version,
         metricsServer: addons["metrics-server"].version,
     };
 }

@@ -39,6 +39,11 @@ export interface ClusterArgs {
     maxPods?: number;
     /** Whether the vpc-cni add-on runs, and its configuration (from the CNI component's settings). */
     vpcCni: { install: boolean; configurationValues: Record<string, unknown> };
+    /**
+     * The EFS CSI driver add-on (eks-platform:storage.efs.csiDriver), and what it waits for: the file system's mount
+     * targets, so that a destroy deletes the driver (after everything that uses its volumes) before them.
+     */
+    efsCsiDriver?: { dependsOn: pulumi.Resource[] };
 }
 
 export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
@@ -200,7 +205,7 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
             { parent: this, dependsOn: [sweepAnchor] },
         );
 
-        const plan = addonPlan(config, args.vpcCni, clusterName);
+        const plan = addonPlan(config, args.vpcCni, clusterName, { efsCsiDriver: args.efsCsiDriver !== undefined });
         this.addons = {};
         // Add-ons created before the nodes have no Pod Identity role (the agent itself is one of them).
         for (const spec of plan.filter((a) => a.phase === "beforeCompute"))
@@ -268,8 +273,10 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
 
         // --- add-ons that need nodes (Deployments), with their Pod Identity roles
         const scope: PodIdentityScope = { clusterName: this.clusterName, accountId, partition, podIdentityAgent: this.podIdentityAgent };
-        for (const spec of plan.filter((a) => a.phase === "afterCompute"))
-            this.addons[spec.key] = eksAddon(name, scope, spec, { parent: this, dependsOn: [this.systemNodeGroup] }).addon;
+        for (const spec of plan.filter((a) => a.phase === "afterCompute")) {
+            const extra = spec.key === "efs-csi-driver" ? (args.efsCsiDriver?.dependsOn ?? []) : [];
+            this.addons[spec.key] = eksAddon(name, scope, spec, { parent: this, dependsOn: [this.systemNodeGroup, ...extra] }).addon;
+        }
 
         const storageClass = defaultStorageClassSpec();
         this.defaultStorageClass = new kubernetes.storage.v1.StorageClass(`${name}-gp3`, storageClass, {

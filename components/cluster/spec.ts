@@ -126,7 +126,7 @@ export function nodeRoleManagedPolicies(vpcCniInstalled: boolean): string[] {
 export type AddonPhase = "beforeCompute" | "afterCompute";
 
 export interface ClusterAddonSpec extends AddonSpec {
-    key: "vpc-cni" | "kube-proxy" | "pod-identity-agent" | "coredns" | "ebs-csi-driver" | "metrics-server";
+    key: "vpc-cni" | "kube-proxy" | "pod-identity-agent" | "coredns" | "ebs-csi-driver" | "efs-csi-driver" | "metrics-server";
     phase: AddonPhase;
 }
 
@@ -140,6 +140,7 @@ export function addonPlan(
     settings: ClusterSettings,
     vpcCni: { install: boolean; configurationValues: Record<string, unknown> },
     clusterName: string,
+    options: { efsCsiDriver?: boolean } = {},
 ): ClusterAddonSpec[] {
     const v = settings.addons;
     const tolerations = [SYSTEM_TOLERATION];
@@ -171,6 +172,7 @@ export function addonPlan(
                 description: `EBS CSI driver controller of ${clusterName} (Pod Identity)`,
             },
         },
+        ...(options.efsCsiDriver ? [efsCsiDriverAddon(v.efsCsiDriver, clusterName)] : []),
         {
             key: "metrics-server",
             addonName: "metrics-server",
@@ -180,6 +182,33 @@ export function addonPlan(
         },
     );
     return plan;
+}
+
+/** The EFS CSI driver's controller service account (kubernetes-sigs/aws-efs-csi-driver docs/iam-policy-create.md). */
+export const EFS_CSI_CONTROLLER_SERVICE_ACCOUNT = "efs-csi-controller-sa";
+
+/**
+ * The aws-efs-csi-driver add-on: its controller (which creates and deletes the access points) tolerates the system
+ * taint and gets AmazonEFSCSIDriverPolicy through Pod Identity on kube-system/efs-csi-controller-sa, the driver's
+ * recommended way (kubernetes-sigs/aws-efs-csi-driver docs/iam-policy-create.md, "EKS Pod Identity"). The node
+ * DaemonSet needs no role for EFS (only for S3 Files and efs-utils logging, neither used here). No StorageClass
+ * comes from the add-on: the storage component makes its own, naming the stack's file system.
+ */
+export function efsCsiDriverAddon(version: string, clusterName: string): ClusterAddonSpec {
+    return {
+        key: "efs-csi-driver",
+        addonName: "aws-efs-csi-driver",
+        version,
+        phase: "afterCompute",
+        // controller.tolerations is in the add-on's configuration schema (kubernetes-sigs/aws-efs-csi-driver#1181, v1.7.0-eksbuild.1).
+        configurationValues: { controller: { tolerations: [SYSTEM_TOLERATION] } },
+        podIdentity: {
+            namespace: "kube-system",
+            serviceAccount: EFS_CSI_CONTROLLER_SERVICE_ACCOUNT,
+            managedPolicies: ["AmazonEFSCSIDriverPolicy"],
+            description: `EFS CSI driver controller of ${clusterName} (Pod Identity)`,
+        },
+    };
 }
 
 /** The default StorageClass: encrypted gp3 through the EBS CSI driver, bound where the pod lands. */

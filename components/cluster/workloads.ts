@@ -122,6 +122,39 @@ export function addonWorkloads(addonName: string, values: AddonValues = {}): Wor
                 }),
             ];
         }
+        case "aws-efs-csi-driver": {
+            const c = values.controller ?? {};
+            const chart = "aws-efs-csi-driver: kubernetes-sigs/aws-efs-csi-driver v3.3.0 chart 4.3.0 values.yaml";
+            return [
+                workload({
+                    name: "aws-efs-csi-driver/controller",
+                    namespace: ns,
+                    kind: "Deployment",
+                    replicas: c.replicaCount ?? 2,
+                    nodeSelector: c.nodeSelector ?? {},
+                    tolerations: c.tolerations ?? [
+                        { key: "CriticalAddonsOnly", operator: "Exists" },
+                        { key: "efs.csi.aws.com/agent-not-ready", operator: "Exists" },
+                    ],
+                    priorityClassName: "system-cluster-critical",
+                    // The chart sets no resources (controller.resources: {}).
+                    requests: req("0"),
+                    assumptions: [`${chart} (controller: 2 replicas, no requests)`],
+                }),
+                workload({
+                    name: "aws-efs-csi-driver/node",
+                    namespace: ns,
+                    kind: "DaemonSet",
+                    replicas: 1,
+                    nodeSelector: {},
+                    nodeAffinity: NOT_FARGATE_HYBRID,
+                    tolerations: EVERYWHERE,
+                    priorityClassName: "system-node-critical",
+                    requests: req("0"),
+                    assumptions: [`${chart} (node: tolerates every taint, not on Fargate or hybrid nodes, no requests)`],
+                }),
+            ];
+        }
         case "metrics-server":
             return [
                 workload({

@@ -18,6 +18,8 @@ export interface NodeRequirement {
     key: string;
     operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
     values?: string[];
+    /** Karpenter's flexibility floor for In (karpenter.sh/v1 NodeSelectorRequirementWithMinValues). */
+    minValues?: number;
 }
 
 export interface NodePoolSpec {
@@ -35,7 +37,8 @@ export interface NodePoolSpec {
         consolidateAfter: string;
         budgets: { nodes: string; schedule?: string; duration?: string; reasons?: string[] }[];
     };
-    limits: { cpu: string; memory: string };
+    /** cpu, memory and the devices Karpenter counts (nvidia.com/gpu, ...). */
+    limits: Record<string, string>;
     weight?: number;
 }
 
@@ -67,6 +70,13 @@ export function nodePoolSpec(pool: EffectiveNodePool): NodePoolSpec {
             ? [{ key: "karpenter.k8s.aws/instance-generation", operator: "Gt" as const, values: [String(pool.minGeneration - 1)] }]
             : []),
         ...inIf("topology.kubernetes.io/zone", pool.zones),
+        // The escape hatch: requirements on the well-known labels the fields above do not cover, as written.
+        ...(pool.requirements ?? []).map((r): NodeRequirement => ({
+            key: r.key,
+            operator: r.operator,
+            ...(r.values !== undefined && r.values.length > 0 ? { values: [...r.values] } : {}),
+            ...(r.minValues !== undefined ? { minValues: r.minValues } : {}),
+        })),
     ];
     const spec: NodePoolSpec = {
         template: {
@@ -86,7 +96,7 @@ export function nodePoolSpec(pool: EffectiveNodePool): NodePoolSpec {
                 ...(b.reasons !== undefined ? { reasons: [...b.reasons] } : {}),
             })),
         },
-        limits: { cpu: pool.limits.cpu, memory: pool.limits.memory },
+        limits: Object.fromEntries(Object.entries(pool.limits).filter((e): e is [string, string] => e[1] !== undefined)),
     };
     if (Object.keys(pool.labels).length > 0) spec.template.metadata = { labels: { ...pool.labels } };
     if (pool.taints.length > 0) {

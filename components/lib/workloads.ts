@@ -49,6 +49,11 @@ export interface Workload {
     antiAffinity: readonly string[];
     /** Each pod mounts a zonal volume (EBS): once bound, the pod can only run in that volume's zone. */
     zonalVolume: boolean;
+    /**
+     * A DaemonSet meant only for the nodes its selector and affinity match (a device plugin): where the labels do not
+     * match it is not missing. Where they match, an untolerated taint or a missing image is still a gap.
+     */
+    onlyWhereSelected?: true;
     /** Facts taken from upstream defaults, not from our values (with their source), for the report. */
     assumptions?: readonly string[];
 }
@@ -128,5 +133,41 @@ export function spreadOf(constraints: unknown): SpreadConstraint[] {
             maxSkew: Number(s.maxSkew ?? 1),
             whenUnsatisfiable: s.whenUnsatisfiable ?? "DoNotSchedule",
         };
+    });
+}
+
+interface PodSpecLike {
+    nodeSelector?: Record<string, string>;
+    affinity?: unknown;
+    tolerations?: Toleration[];
+    priorityClassName?: string;
+    topologySpreadConstraints?: unknown;
+    containers?: { resources?: { requests?: { cpu?: string | number; memory?: string | number } } }[];
+    volumes?: { persistentVolumeClaim?: unknown }[];
+}
+
+/**
+ * A Deployment, StatefulSet or DaemonSet the program declares as a Kubernetes object (not through a chart), described
+ * from its own pod template as the plan records it: the object is the description, so the two cannot drift.
+ */
+export function podTemplateWorkload(
+    kind: WorkloadKind,
+    object: { metadata?: { name?: string; namespace?: string }; spec?: { replicas?: number; template?: { spec?: PodSpecLike } } },
+): Workload {
+    const pod = object.spec?.template?.spec ?? {};
+    return workload({
+        name: `${object.metadata?.namespace ?? "default"}/${object.metadata?.name ?? "unnamed"}`,
+        namespace: object.metadata?.namespace ?? "default",
+        kind,
+        replicas: kind === "DaemonSet" ? 1 : (object.spec?.replicas ?? 1),
+        nodeSelector: pod.nodeSelector ?? {},
+        nodeAffinity: requiredNodeAffinity(pod.affinity),
+        tolerations: pod.tolerations ?? [],
+        ...(pod.priorityClassName ? { priorityClassName: pod.priorityClassName } : {}),
+        requests: sumRequests(...(pod.containers ?? []).map((c) => requestsOf(c.resources))),
+        spread: spreadOf(pod.topologySpreadConstraints),
+        antiAffinity: requiredAntiAffinity(pod.affinity),
+        // A claim in the pod template may be EBS (zonal): counted as one, the cautious reading.
+        zonalVolume: (pod.volumes ?? []).some((v) => v.persistentVolumeClaim !== undefined),
     });
 }

@@ -49,6 +49,7 @@ function addonWithRole(
     version: string,
     configuration: Record<string, unknown>,
     description: string,
+    dependsOn: pulumi.Resource[] = [],
 ): InstalledAddon {
     const identity = ADDON_IDENTITIES[key];
     const scope = {
@@ -73,7 +74,7 @@ function addonWithRole(
                 description,
             },
         },
-        { parent, dependsOn: [ctx.systemNodeGroup] },
+        { parent, dependsOn: [ctx.systemNodeGroup, ...dependsOn] },
     );
 }
 
@@ -95,7 +96,8 @@ export function createContainerInsights(
     );
 }
 
-export function createAdot(name: string, ctx: PlatformContext, parent: pulumi.Resource, version: string) {
+/** The ADOT add-on, after cert-manager: its operator's webhooks get their certificates from it (EKS user guide, ADOT prerequisites). */
+export function createAdot(name: string, ctx: PlatformContext, parent: pulumi.Resource, version: string, certManager: pulumi.Resource[]) {
     return addonWithRole(
         name,
         ctx,
@@ -104,5 +106,6 @@ export function createAdot(name: string, ctx: PlatformContext, parent: pulumi.Re
         version,
         { ...adotConfiguration() },
         "ADOT OTLP ingest collector: send traces to X-Ray",
+        certManager,
     );
 }

@@ -8,6 +8,7 @@ import type { PlatformConfig } from "../../stacks/config";
 import type { PlatformContext } from "../lib/context";
 import type { GatewayAttachment, NamespaceTraffic } from "../lib/contracts";
 import { platformRelease } from "../lib/helm";
+import { alertmanagerConfig, createAlerting, type AlertingResources, type ReceiverSecrets } from "./alerting";
 import { createAdot, createContainerInsights } from "./aws-native";
 import { DASHBOARD_LABEL, platformDashboards, platformMonitors, type ScrapeTargets } from "./dashboards";
 import { createGrafanaRoute } from "./grafana-route";
@@ -78,6 +79,10 @@ export interface ObservabilityArgs {
     vpcCidr?: string;
     /** The shared Gateway Grafana's HTTPRoute attaches to (grafana.ingressHost); the config requires it with a host. */
     grafanaGateway?: GatewayAttachment;
+    /** The values of the Pulumi secrets the alert receivers name (index.ts reads them; they stay secret outputs). */
+    alertingSecrets?: ReceiverSecrets;
+    /** The platform's cert-manager release: the ADOT add-on's operator needs it for its webhooks' certificates. */
+    certManager?: pulumi.Resource;
 }
 
 export class Observability extends pulumi.ComponentResource {
@@ -94,6 +99,8 @@ export class Observability extends pulumi.ComponentResource {
     readonly grafanaAccess?: pulumi.Output<string>;
     readonly lokiBucketNames?: pulumi.Output<string[]>;
     readonly containerLogGroupName?: pulumi.Output<string>;
+    /** The SNS topic alerts are published to (subscribe to it), when a receiver uses SNS. */
+    readonly alertTopicArn?: pulumi.Output<string>;
     /** Traffic of the namespace this component creates, for the baseline network policy (index.ts passes it on). */
     readonly namespaceTraffic: NamespaceTraffic[] = [];
 
@@ -112,6 +119,7 @@ export class Observability extends pulumi.ComponentResource {
         const gateway = grafanaHost ? args.grafanaGateway : undefined;
 
         let namespace: pulumi.Output<string> | undefined;
+        let alerting: AlertingResources | undefined;
         if (inCluster) {
             const labels: Record<string, string> = { "eks-platform/component": "observability" };
             // The Gateway admits routes only from namespaces with its label.
@@ -119,6 +127,19 @@ export class Observability extends pulumi.ComponentResource {
             const ns = new kubernetes.core.v1.Namespace(`${name}-namespace`, { metadata: { name: MONITORING_NAMESPACE, labels } }, k8s);
             namespace = ns.metadata.name;
             this.namespace = namespace;
+            // Alertmanager's receivers: the SNS topic and its role, the receivers' keys (before the traffic: the role
+            // is another Pod Identity association in the namespace).
+            if (cfg.prometheus.enabled && cfg.alertmanager.enabled) {
+                alerting = createAlerting(name, {
+                    ctx,
+                    parent: this,
+                    alerting: cfg.alerting,
+                    namespace: ns.metadata.name,
+                    serviceAccount: NAMES.alertmanagerServiceAccount,
+                    secrets: args.alertingSecrets ?? {},
+                });
+                this.alertTopicArn = alerting.topicArn;
+            }
             if (args.vpcCidr) {
                 const hostScrapePorts = cfg.prometheus.enabled
                     ? Object.values(args.scrapeTargets ?? {}).flatMap((t) => (t?.hostPort !== undefined ? [t.hostPort] : []))
@@ -127,8 +148,8 @@ export class Observability extends pulumi.ComponentResource {
                     monitoringNamespaceTraffic({
                         vpcCidr: args.vpcCidr,
                         grafanaGatewaySources: gateway?.targetSourceCidrs,
-                        // Loki's role (S3), or Fluent Bit's (CloudWatch Logs): the associations below target this namespace.
-                        podIdentity: parts.loki || parts.logGroup,
+                        // Loki's role (S3), Fluent Bit's (CloudWatch Logs), Alertmanager's (SNS): their associations target this namespace.
+                        podIdentity: parts.loki || parts.logGroup || alerting?.topicArn !== undefined,
                         hostScrapePorts,
                     }),
                 );
@@ -171,7 +192,9 @@ export class Observability extends pulumi.ComponentResource {
                 releaseDependencies.push(adminSecret);
                 this.grafanaAdminSecretName = adminSecretName;
             }
-            const alertmanager = { enabled: cfg.alertmanager.enabled, replicas: cfg.alertmanager.replicas };
+            if (alerting) releaseDependencies.push(...alerting.dependsOn);
+            const topicArn = alerting?.topicArn ?? pulumi.output(undefined);
+            const secretName = alerting?.secretName;
             const prometheus = { ...cfg.prometheus, requests: { ...cfg.prometheus.requests } };
             const monitoringRelease = platformRelease(
                 `${name}-kube-prometheus-stack`,
@@ -181,22 +204,30 @@ export class Observability extends pulumi.ComponentResource {
                     source: CHART_REPOSITORIES.kubePrometheusStack,
                     version: cfg.prometheus.chartVersion,
                     namespace,
-                    values: pulumi.all([ctx.defaultStorageClass.name, adminSecretName]).apply(([storageClassName, secretName]) =>
-                        kubePrometheusStackValues({
-                            storageClassName,
-                            prometheus,
-                            alertmanager,
-                            grafana: {
-                                enabled: cfg.grafana.enabled,
-                                adminSecretName: secretName,
-                                gatewayRoute:
-                                    grafanaHost && gateway
-                                        ? { host: grafanaHost, instanceTargets: gateway.targetType === "instance" }
-                                        : undefined,
-                                lokiUrl: parts.loki ? lokiUrl() : undefined,
-                            },
-                        }),
-                    ),
+                    values: pulumi
+                        .all([ctx.defaultStorageClass.name, adminSecretName, topicArn])
+                        .apply(([storageClassName, grafanaSecret, topic]) =>
+                            kubePrometheusStackValues({
+                                storageClassName,
+                                prometheus,
+                                alertmanager: {
+                                    enabled: cfg.alertmanager.enabled,
+                                    replicas: cfg.alertmanager.replicas,
+                                    ...(cfg.alertmanager.enabled
+                                        ? { config: alertmanagerConfig(cfg.alerting, { topicArn: topic, region: ctx.region }), secretName }
+                                        : {}),
+                                },
+                                grafana: {
+                                    enabled: cfg.grafana.enabled,
+                                    adminSecretName: grafanaSecret,
+                                    gatewayRoute:
+                                        grafanaHost && gateway
+                                            ? { host: grafanaHost, instanceTargets: gateway.targetType === "instance" }
+                                            : undefined,
+                                    lokiUrl: parts.loki ? lokiUrl() : undefined,
+                                },
+                            }),
+                        ),
                     timeout: 900,
                     dependsOn: releaseDependencies,
                 },
@@ -235,7 +266,7 @@ export class Observability extends pulumi.ComponentResource {
 
         // --- AWS-native add-ons
         if (cfg.containerInsights.enabled) createContainerInsights(name, ctx, this, cfg.containerInsights.version, parts.fluentBit);
-        if (cfg.adot.enabled) createAdot(name, ctx, this, cfg.adot.version);
+        if (cfg.adot.enabled) createAdot(name, ctx, this, cfg.adot.version, args.certManager ? [args.certManager] : []);
 
         this.registerOutputs({
             namespace: this.namespace,
@@ -243,6 +274,7 @@ export class Observability extends pulumi.ComponentResource {
             grafanaAccess: this.grafanaAccess,
             lokiBucketNames: this.lokiBucketNames,
             containerLogGroupName: this.containerLogGroupName,
+            alertTopicArn: this.alertTopicArn,
         });
     }
 

@@ -3,6 +3,7 @@
 // (kube-prometheus-stack 88.5.3, loki 18.11.0 from grafana-community, fluent-bit 0.58.1); a conformance test checks
 // every path set here against those files.
 import type { LogDestination } from "../../stacks/schema/observability";
+import type { AlertmanagerConfig } from "./alerting";
 import { EVERY_NODE_TOLERATIONS, PLATFORM_POOL_PLACEMENT, SYSTEM_PLACEMENT, type Placement, type Toleration } from "../lib/placement";
 
 export { EVERY_NODE_TOLERATIONS } from "../lib/placement";
@@ -33,6 +34,8 @@ export const NAMES = {
     fluentBitRelease: "fluent-bit",
     fluentBitServiceAccount: "fluent-bit",
     grafanaAdminSecret: "grafana-admin",
+    /** Alertmanager's service account, named so its Pod Identity association (SNS) finds it. */
+    alertmanagerServiceAccount: "kube-prometheus-stack-alertmanager",
     grafanaService: "kube-prometheus-stack-grafana",
 } as const;
 
@@ -104,7 +107,14 @@ export const resources = (cpu: string, memory: string): Resources => ({ requests
 export interface KubePrometheusStackInput {
     storageClassName: string;
     prometheus: { retention: string; storageGiB: number; replicas: number; requests: { cpu: string; memory: string } };
-    alertmanager: { enabled: boolean; replicas: number };
+    alertmanager: {
+        enabled: boolean;
+        replicas: number;
+        /** Receivers, routes and inhibition (./alerting); the chart's example configuration when absent. */
+        config?: AlertmanagerConfig;
+        /** A Secret of the namespace mounted into Alertmanager (the receivers' keys, read from files). */
+        secretName?: string;
+    };
     grafana: {
         enabled: boolean;
         /** Name of the Secret holding admin-user and admin-password (created by the component, not the chart). */
@@ -174,6 +184,8 @@ export interface KubePrometheusStackValues {
     };
     alertmanager: {
         enabled: boolean;
+        serviceAccount?: { create: true; name: string };
+        config?: AlertmanagerConfig;
         alertmanagerSpec?: {
             replicas: number;
             resources: Resources;
@@ -181,6 +193,7 @@ export interface KubePrometheusStackValues {
             tolerations: readonly Toleration[];
             topologySpreadConstraints: TopologySpread[];
             storage: { volumeClaimTemplate: VolumeClaimTemplate };
+            secrets?: string[];
         };
     };
     grafana: {
@@ -271,12 +284,15 @@ export function kubePrometheusStackValues(
         alertmanager: alertmanager.enabled
             ? {
                   enabled: true,
+                  serviceAccount: { create: true, name: NAMES.alertmanagerServiceAccount },
+                  ...(alertmanager.config ? { config: alertmanager.config } : {}),
                   alertmanagerSpec: {
                       replicas: alertmanager.replicas,
                       resources: resources("50m", "128Mi"),
                       ...platform(),
                       topologySpreadConstraints: zoneSpread(ALERTMANAGER_POD_LABELS),
                       storage: { volumeClaimTemplate: claim(storageClassName, ALERTMANAGER_STORAGE_GIB) },
+                      ...(alertmanager.secretName ? { secrets: [alertmanager.secretName] } : {}),
                   },
               }
             : { enabled: false },

@@ -3,7 +3,8 @@
 // A statement in this project's IAM documents may grant on "*" only if it is one of these, action for action.
 // Sources: aws/karpenter-provider-aws v1.14.1, website getting-started CloudFormation (KarpenterControllerPolicy
 // split into NodeLifecycle/IAMIntegration/EKSIntegration/Interruption/ZonalShift/ResourceDiscovery policies);
-// kubernetes-sigs/aws-load-balancer-controller v3.5.0 docs/install/iam_policy.json.
+// kubernetes-sigs/aws-load-balancer-controller v3.5.0 docs/install/iam_policy.json; kubernetes-sigs/external-dns
+// docs/tutorials/aws.md at external-dns-helm-chart-1.21.1 (its IAM policy is in the tutorial, not in a JSON file).
 // tests/policy-iam.test.ts checks this list against those documents when /work/shared/reference is present.
 
 export interface AllowedUnscopedStatement {
@@ -25,6 +26,8 @@ const LB = "AWS Load Balancer Controller v3.5.0 iam_policy.json";
  * take no resource-level permissions). The delivery runner's service role carries it.
  */
 export const CODEBUILD_VPC = "AWS CodeBuild User Guide, VPC network interface policy";
+/** The statements whose upstream is a document's text rather than a policy file the conformance test reads. */
+export const EXTERNAL_DNS_SOURCE = "external-dns v0.21.0 docs/tutorials/aws.md (IAM Policy)";
 
 export const ALLOWED_UNSCOPED_STATEMENTS: readonly AllowedUnscopedStatement[] = [
     {
@@ -64,6 +67,8 @@ export const ALLOWED_UNSCOPED_STATEMENTS: readonly AllowedUnscopedStatement[] = 
         conditions: ["StringEquals:aws:RequestedRegion"],
     },
     { source: KARPENTER, sid: "AllowPricingReadActions", actions: ["pricing:GetProducts"] },
+    // Route 53 authorizes ListHostedZones on "*" only; external-dns's record changes are scoped to the stack's zones.
+    { source: EXTERNAL_DNS_SOURCE, sid: "ListHostedZones", actions: ["route53:ListHostedZones"] },
     { source: KARPENTER, sid: "AllowUnscopedInstanceProfileListAction", actions: ["iam:ListInstanceProfiles"] },
     { source: LB, actions: ["iam:CreateServiceLinkedRole"], conditions: ["StringEquals:iam:AWSServiceName"] },
     {

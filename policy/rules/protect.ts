@@ -5,14 +5,19 @@
 import { CLUSTER_PAIR, describe, judgedOnce, ofTypes, stackRule, type EnforcementLevel, type StackValidationPolicy } from "./lib";
 
 /** Stateful resources judged on their own (the control plane is judged through CLUSTER_PAIR). */
-export const PROTECTED_TYPES = ["aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"] as const;
+export const PROTECTED_TYPES = [
+    "aws:kms/key:Key",
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketV2:BucketV2",
+    "aws:efs/fileSystem:FileSystem",
+] as const;
 
 export const protectStateful = (level: EnforcementLevel): StackValidationPolicy =>
     stackRule(
         {
             name: "protect-stateful-resources",
             description: describe(
-                "The EKS cluster, KMS keys and S3 buckets (logs, state) are declared with protect (enforced in prod; off in dev).",
+                "The EKS cluster, KMS keys, S3 buckets (logs, state) and EFS file systems are declared with protect (enforced in prod; off in dev).",
                 "EKS Best Practices Guide, Reliability / Cluster upgrades: guard against accidental cluster deletion; Pulumi docs, resource option protect",
             ),
             validate: (resources, _args, report) => {

@@ -189,6 +189,9 @@ export const clusterSchema = z
                 kubeProxy: addonVersion.describe("kube-proxy add-on version (its minor must equal kubernetesVersion)."),
                 podIdentityAgent: addonVersion.describe("eks-pod-identity-agent add-on version."),
                 ebsCsiDriver: addonVersion.describe("aws-ebs-csi-driver add-on version."),
+                efsCsiDriver: addonVersion.describe(
+                    "aws-efs-csi-driver add-on version (installed with eks-platform:storage.efs.csiDriver).",
+                ),
                 metricsServer: addonVersion.describe("metrics-server add-on version."),
             })
             .describe("EKS add-on versions, pinned."),

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { addonVersion, chartVersion, logRetentionDays, quantity, type DeepPartial, type Environment } from "./common";
-import { defineRule, problems, writtenFields, type Rule, type Written } from "./rule";
+import { ALERTING_DEFAULTS, alertingSchema, alertingSecretNames, type AlertingConfig } from "./alerting";
+import type { CertificatesConfig } from "./certificates";
+import { defineRule, problems, wrote, writtenFields, type Rule, type Written } from "./rule";
 
 export const LOG_DESTINATIONS = ["loki", "cloudwatch", "none"] as const;
 export type LogDestination = (typeof LOG_DESTINATIONS)[number];
@@ -62,6 +64,7 @@ export const observabilitySchema = z
                     .describe("Alertmanager replicas (refused while enabled is false)."),
             })
             .describe("Alertmanager."),
+        alerting: alertingSchema,
         grafana: z
             .strictObject({
                 enabled: z.boolean().describe("Install Grafana (needs prometheus.enabled)."),
@@ -106,14 +109,22 @@ export const observabilitySchema = z
             .strictObject({
                 enabled: z.boolean().describe("Install the add-on."),
                 version: addonVersion.describe("Its version."),
-                certManagerInstalled: z.boolean().describe("The ADOT operator's webhooks need cert-manager: say it is installed."),
+                certManagerInstalled: z
+                    .boolean()
+                    .optional()
+                    .describe("Removed (refused with how to migrate): the platform installs cert-manager (eks-platform:certificates)."),
             })
-            .describe("The ADOT EKS add-on with an OTLP collector sending traces to X-Ray."),
+            .describe(
+                "The ADOT EKS add-on with an OTLP collector sending traces to X-Ray (its operator's webhooks use the platform's cert-manager: eks-platform:certificates).",
+            ),
     })
     .describe("Observability: metrics, dashboards, alerts, logs and the AWS-native add-ons.");
 
 const at = (...path: (string | number)[]) => ["eks-platform:observability", ...path];
-type View = { observability: z.infer<typeof observabilitySchema>; written: Written };
+type View = { observability: z.infer<typeof observabilitySchema>; certificates: CertificatesConfig; written: Written };
+
+/** The key ADOT's cert-manager acknowledgement had before the platform installed cert-manager (refused by its rule). */
+export const REMOVED_ADOT_KEY = "certManagerInstalled";
 
 export const observabilityRules: readonly Rule<View>[] = [
     defineRule({
@@ -139,18 +150,31 @@ export const observabilityRules: readonly Rule<View>[] = [
         },
     }),
     defineRule({
-        needs: ["observability.adot"],
-        summary: "adot needs cert-manager",
-        reports: ["eks-platform:observability.adot.certManagerInstalled"],
-        check: ({ observability: o }) => {
+        needs: ["observability.adot", "certificates.certManager"],
+        summary:
+            "adot needs the platform's cert-manager (eks-platform:certificates.certManager.enabled); adot.certManagerInstalled was removed and is refused with how to migrate",
+        reports: ["eks-platform:observability.adot.enabled", "eks-platform:observability.adot.certManagerInstalled"],
+        check: ({ observability: o, certificates, written }) => {
             const p = problems();
-            if (o.adot.enabled && !o.adot.certManagerInstalled)
+            if (o.adot.certManagerInstalled !== undefined || wrote(written, "eks-platform:observability", "adot", REMOVED_ADOT_KEY))
                 p.add(
-                    at("adot", "certManagerInstalled"),
-                    "must be true to enable adot: the ADOT operator's admission webhooks need cert-manager, which this platform does not install (install it, then set this)",
+                    at("adot", REMOVED_ADOT_KEY),
+                    "was removed: the platform now installs cert-manager itself (eks-platform:certificates.certManager, on by default) and the ADOT add-on waits for it; delete this line, and if you installed cert-manager by hand, uninstall it before the next up (two cert-managers would fight over the same CRDs and webhooks)",
+                );
+            if (o.adot.enabled && !certificates.certManager.enabled)
+                p.add(
+                    at("adot", "enabled"),
+                    "needs eks-platform:certificates.certManager.enabled: the ADOT operator's admission webhooks get their certificates from cert-manager",
                 );
             return p.list;
         },
+    }),
+    defineRule({
+        needs: ["observability.alerting", "observability.alertmanager"],
+        summary:
+            "receivers have unique names and defaultReceiver and every route name one of them; every secret a receiver names is set in the stack (pulumi config set --secret); alerting is refused while Alertmanager is off",
+        reports: ["eks-platform:observability.alerting"],
+        check: ({ observability: o, written }) => alertingProblems(o.alerting, o.alertmanager.enabled, written),
     }),
     defineRule({
         needs: ["observability.logs", "observability.alertmanager"],
@@ -215,7 +239,8 @@ const dev: Defaults = {
     cloudwatch: { retentionDays: 7 },
     // The add-ons' versions follow the cluster's Kubernetes minor (the version table) unless the stack pins one.
     containerInsights: { enabled: false },
-    adot: { enabled: false, certManagerInstalled: false },
+    adot: { enabled: false },
+    alerting: ALERTING_DEFAULTS.none,
 };
 
 export const observabilityDefaults: Record<Environment, Defaults> = {
@@ -232,6 +257,7 @@ export const observabilityDefaults: Record<Environment, Defaults> = {
             requests: { cpu: "500m", memory: "2Gi" },
         },
         alertmanager: { enabled: true, replicas: 1 },
+        alerting: ALERTING_DEFAULTS.sns,
         loki: { chartVersion: OBSERVABILITY_CHARTS.loki, replicas: 1, retentionDays: 30, requests: { cpu: "500m", memory: "1Gi" } },
         cloudwatch: { retentionDays: 30 },
     },
@@ -247,8 +273,45 @@ export const observabilityDefaults: Record<Environment, Defaults> = {
             requests: { cpu: "1", memory: "4Gi" },
         },
         alertmanager: { enabled: true, replicas: 2 },
+        alerting: ALERTING_DEFAULTS.sns,
         loki: { chartVersion: OBSERVABILITY_CHARTS.loki, replicas: 1, retentionDays: 90, requests: { cpu: "1", memory: "2Gi" } },
         cloudwatch: { retentionDays: 90 },
         containerInsights: { enabled: true },
     },
 };
+
+/** The alerting section's own checks (names, references, secrets set), and that Alertmanager exists to use it. */
+export function alertingProblems(a: AlertingConfig, alertmanagerEnabled: boolean, written: Written) {
+    const p = problems();
+    const here = (...path: (string | number)[]) => at("alerting", ...path);
+    if (!alertmanagerEnabled) {
+        for (const field of writtenFields(written, "eks-platform:observability", "alerting"))
+            p.add(here(field), "has no effect while alertmanager.enabled is false: there is no Alertmanager to route alerts; remove it");
+        return p.list;
+    }
+    const names = new Set<string>();
+    a.receivers.forEach((r, i) => {
+        if (names.has(r.name)) p.add(here("receivers", i, "name"), `must be unique: another receiver is named ${r.name}`);
+        names.add(r.name);
+    });
+    const known = () => (names.size > 0 ? [...names].join(", ") : "none is declared");
+    if (a.defaultReceiver !== undefined && !names.has(a.defaultReceiver))
+        p.add(here("defaultReceiver"), `must name one of alerting.receivers (${known()})`);
+    a.routes.forEach((route, i) => {
+        if (!names.has(route.receiver)) p.add(here("routes", i, "receiver"), `must name one of alerting.receivers (${known()})`);
+    });
+    a.receivers.forEach((r, i) => {
+        const secret = r.slack
+            ? (["slack", "webhookUrlSecret"] as const)
+            : r.pagerduty
+              ? (["pagerduty", "routingKeySecret"] as const)
+              : undefined;
+        const name = secret ? alertingSecretNames({ receivers: [r] })[0] : undefined;
+        if (secret && name && written[`eks-platform:${name}`] === undefined)
+            p.add(
+                here("receivers", i, ...secret),
+                `names the Pulumi secret eks-platform:${name}, which the stack does not set: run pulumi config set --secret ${name} <value> (the value stays encrypted in the stack file and reaches Alertmanager as a Kubernetes Secret)`,
+            );
+    });
+    return p.list;
+}

@@ -103,9 +103,10 @@ describe("eks-platform:ingress.gateways", () => {
     it("Grafana's host needs the internal Gateway, and a host its listener admits", () => {
         const grafana = (host: string) => ({ "eks-platform:observability": { grafana: { ingressHost: host } } });
         expect(problemsFor("dev", grafana("grafana.dev.example.com"))).toEqual([]);
-        // dev's team attaches to the internal Gateway too: without it, both are refused.
+        // dev's team and smoke workload attach to the internal Gateway too: without it, all three are refused.
         expect(problemsFor("dev", { ...grafana("grafana.dev.example.com"), ...internal({ enabled: false }) })).toEqual([
             'eks-platform:observability.grafana.ingressHost: needs eks-platform:ingress.gateways.internal.enabled: Grafana is exposed through the internal Gateway (an HTTPRoute) (got "grafana.dev.example.com")',
+            "eks-platform:smoke.enabled: needs the internal Gateway (eks-platform:ingress.gateways.internal.enabled): the smoke HTTPRoute attaches to it (got true)",
             'eks-platform:teams.teams[0].gateways[0]: must name a shared Gateway the stack enables: eks-platform:ingress.gateways.internal.enabled is false (got "internal")',
         ]);
         expect(problemsFor("dev", { ...grafana("grafana.example.com"), ...internal({ hostname: "*.internal.example.com" }) })).toEqual([

@@ -11,7 +11,7 @@ beforeAll(async () => {
             "eks-platform:observability": {
                 logs: "cloudwatch",
                 cloudwatch: { retentionDays: 14 },
-                adot: { enabled: true, certManagerInstalled: true },
+                adot: { enabled: true },
                 grafana: { ingressHost: "grafana.staging.example.com" },
             },
         },

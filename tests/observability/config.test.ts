@@ -15,6 +15,7 @@ describe("observability config", () => {
         const prod = platformConfigFor("prod").observability;
         expect(prod.prometheus).toMatchObject({ retention: "15d", storageGiB: 200, replicas: 2 });
         expect(prod.alertmanager).toEqual({ enabled: true, replicas: 2 });
+        expect(prod.alerting).toEqual({ receivers: [{ name: "platform", sns: {} }], defaultReceiver: "platform", routes: [] });
         expect(prod.loki.retentionDays).toBe(90);
         expect(prod.containerInsights.enabled).toBe(true);
         expect(platformConfigFor("staging").observability.logs).toBe("loki");
@@ -72,16 +73,28 @@ describe("observability config", () => {
         );
     });
 
-    it("rejects ADOT until cert-manager is declared installed", () => {
-        expect(problemsFor("dev", { adot: { enabled: true } })).toContain(
-            "eks-platform:observability.adot.certManagerInstalled: must be true to enable adot",
-        );
+    it("runs ADOT on the platform's cert-manager, and refuses ADOT without it", () => {
         expect(
-            platformConfigFor({
-                stack: "dev",
-                overrides: { "eks-platform:observability": { adot: { enabled: true, certManagerInstalled: true } } },
-            }).observability.adot.enabled,
+            platformConfigFor({ stack: "dev", overrides: { "eks-platform:observability": { adot: { enabled: true } } } }).observability.adot
+                .enabled,
         ).toBe(true);
+        const error = configError({
+            stack: "dev",
+            overrides: {
+                "eks-platform:observability": { adot: { enabled: true } },
+                "eks-platform:certificates": { certManager: { enabled: false } },
+            },
+        });
+        expect(error.message).toContain(
+            "eks-platform:observability.adot.enabled: needs eks-platform:certificates.certManager.enabled: the ADOT operator's admission webhooks get their certificates from cert-manager (got true)",
+        );
+    });
+
+    it("refuses the removed adot.certManagerInstalled with how to migrate, naming the value", () => {
+        for (const value of [true, false])
+            expect(problemsFor("dev", { adot: { enabled: true, certManagerInstalled: value } })).toContain(
+                `eks-platform:observability.adot.certManagerInstalled: was removed: the platform now installs cert-manager itself (eks-platform:certificates.certManager, on by default) and the ADOT add-on waits for it; delete this line, and if you installed cert-manager by hand, uninstall it before the next up (two cert-managers would fight over the same CRDs and webhooks) (got ${value})`,
+            );
     });
 
     it("rejects unknown settings by their path", () => {

@@ -18,7 +18,7 @@ const one = (type: string, name?: string): PlannedResource => {
 describe("observability in the prod plan", () => {
     it("has an edge from every release to the system node group and from the stateful ones to the storage class", () => {
         const nodeGroup = one("eks:index:ManagedNodeGroup");
-        const storageClass = one("kubernetes:storage.k8s.io/v1:StorageClass");
+        const storageClass = one("kubernetes:storage.k8s.io/v1:StorageClass", "cluster-gp3");
         const releases = plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name.startsWith("observability-"));
         expect(releases.map((r) => r.name).sort()).toEqual([
             "observability-fluent-bit",

@@ -1,5 +1,6 @@
 // NodePools as Karpenter gets them: presets filled in, and the spot overflow pools derived from on-demand baselines.
 // Pure; the config contract runs it (PlatformConfig.karpenter.effectiveNodePools), the components read the result.
+import { GPU_MANUFACTURER_LABEL, NVIDIA_GPU_TAINT } from "../../../lib/gpu";
 import type { NodePoolConfig, POOL_PRESETS } from "./schema";
 
 /** What every pool gets unless it (or its preset) says otherwise. */
@@ -33,6 +34,21 @@ export const POOL_PRESET_DEFAULTS: Record<(typeof POOL_PRESETS)[number], Record<
         architectures: ["amd64", "arm64"],
         instanceCategories: ["c", "m", "r"],
         minGeneration: 5,
+    },
+    /**
+     * NVIDIA GPU nodes: the current single- and multi-GPU g families (lib/gpu.ts lists every NVIDIA family a pool may
+     * name instead), on-demand (a reclaimed GPU node loses hours of work), tainted nvidia.com/gpu so only pods that
+     * request GPUs land there, and required to have an NVIDIA GPU. The EC2NodeClass's al2023 alias needs nothing
+     * more: for an instance type with a GPU Karpenter resolves the alias to the AL2023 NVIDIA AMI variant
+     * (aws/karpenter-provider-aws v1.14.1 pkg/providers/amifamily/al2023.go: the nvidia variant's image carries the
+     * requirement karpenter.k8s.aws/instance-gpu-count Exists, types.go Variant.Requirements).
+     */
+    gpu: {
+        capacityTypes: ["on-demand"],
+        architectures: ["amd64"],
+        instanceFamilies: ["g5", "g6", "g6e"],
+        taints: [{ ...NVIDIA_GPU_TAINT }],
+        requirements: [{ key: GPU_MANUFACTURER_LABEL, operator: "In", values: ["nvidia"] }],
     },
 };
 
@@ -116,10 +132,10 @@ export function effectiveNodePools(pools: readonly ReadonlyNodePool[]): Effectiv
             labels,
             capacityTypes: ["spot"],
             weight: overflow.weight ?? DEFAULT_OVERFLOW_WEIGHT,
-            limits: {
-                cpu: scaleQuantity(pool.limits.cpu, share, 100 - share),
-                memory: scaleQuantity(pool.limits.memory, share, 100 - share),
-            },
+            // Every limit the baseline has, devices included, scaled to the spot share.
+            limits: Object.fromEntries(
+                Object.entries(pool.limits).map(([resource, q]) => [resource, scaleQuantity(String(q), share, 100 - share)]),
+            ) as EffectiveNodePool["limits"],
             derivedFrom: { name: pool.name, index },
         });
     });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { knownInstanceFamily } from "../catalog";
 import { AZ_NAME_RULE, chartVersion, dnsLabel, labelKey, labelValue, quantity, type Environment } from "../common";
+import { cpuMemoryLimitsSchema, limitsSchema, requirementSchema } from "./requirements";
 
 // "reserved" (capacity reservations) is left out: it needs capacityReservationSelectorTerms, which no EC2NodeClass here sets.
 export const CAPACITY_TYPES = ["spot", "on-demand"] as const;
@@ -27,7 +28,7 @@ export const INSTANCE_CATEGORIES = [
     "x",
     "z",
 ] as const;
-export const POOL_PRESETS = ["general", "graviton", "on-demand-baseline", "team"] as const;
+export const POOL_PRESETS = ["general", "graviton", "on-demand-baseline", "team", "gpu"] as const;
 export const CONSOLIDATION_POLICIES = ["WhenEmpty", "WhenEmptyOrUnderutilized"] as const;
 export const DISRUPTION_REASONS = ["Underutilized", "Empty", "Drifted"] as const;
 export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
@@ -75,7 +76,7 @@ export const nodePoolSchema = z
         name: dnsLabel.describe("The NodePool's name."),
         preset: enumOf(POOL_PRESETS)
             .optional()
-            .describe("A preset fills in the fields the pool does not set (general, graviton, on-demand-baseline, team)."),
+            .describe("A preset fills in the fields the pool does not set (general, graviton, on-demand-baseline, team, gpu)."),
         nodeClass: dnsLabel.describe("The EC2NodeClass (from nodeClasses) the pool launches with."),
         capacityTypes: z.array(enumOf(CAPACITY_TYPES)).min(1, "must list at least one capacity type").describe("spot and/or on-demand."),
         architectures: z.array(enumOf(NODE_ARCHITECTURES)).min(1, "must list at least one architecture").describe("amd64 and/or arm64."),
@@ -127,12 +128,13 @@ export const nodePoolSchema = z
             .max(100, "must be between 1 and 100")
             .optional()
             .describe("Priority among pools: Karpenter tries higher weights first."),
-        limits: z
-            .strictObject(
-                { cpu: quantity.describe("Most CPU the pool's nodes may add up to."), memory: quantity.describe("Most memory.") },
-                { message: "is required: every NodePool needs limits.cpu and limits.memory so a runaway scale-up has a ceiling" },
-            )
-            .describe("The pool's ceiling (required)."),
+        limits: limitsSchema,
+        requirements: z
+            .array(requirementSchema)
+            .optional()
+            .describe(
+                "Raw Karpenter requirements on well-known labels the fields above do not cover (instance-gpu-count, instance-cpu, zone-id, ...), ANDed with them.",
+            ),
         disruption: z
             .strictObject({
                 consolidationPolicy: enumOf(CONSOLIDATION_POLICIES).describe("WhenEmpty or WhenEmptyOrUnderutilized."),
@@ -287,10 +289,10 @@ export const platformNodePoolSchema = nodePoolSchema
         architectures: true,
         instanceCategories: true,
         minGeneration: true,
-        limits: true,
         disruption: true,
         expireAfter: true,
     })
+    .extend({ limits: cpuMemoryLimitsSchema })
     .describe(
         "The platform NodePool (on-demand, tainted eks-platform/node-group=platform): where Prometheus, Alertmanager, Loki and Grafana run.",
     );

@@ -28,6 +28,11 @@ export interface UpstreamEntry {
     commit: string;
     sha256: string;
     note?: string;
+    /**
+     * Not in the developers' copy (../shared/reference): only `npm run reference` provides it, so where nothing can be
+     * downloaded (the offline CI, .ci/run) the tests that need it skip, naming it, instead of failing.
+     */
+    downloadOnly?: true;
 }
 /** A file with no byte-identical upstream source (rewritten from one): never downloaded, only copied with --from. */
 export interface DerivedEntry {
@@ -41,6 +46,8 @@ export interface ReferenceLock {
 }
 
 export const isDerived = (entry: ReferenceEntry): entry is DerivedEntry => "derived" in entry;
+/** Whether the developers' copy lacks the entry by design (downloaded only). */
+export const isDownloadOnly = (entry: ReferenceEntry): boolean => !isDerived(entry) && entry.downloadOnly === true;
 
 export class LockError extends Error {}
 
@@ -100,7 +107,9 @@ function parseEntry(source: string, key: string, raw: unknown): ReferenceEntry {
         checkKeys(source, key, entry, ["path", "sha256", "derived"]);
         return { path: relPath, sha256, derived: str("derived") };
     }
-    checkKeys(source, key, entry, ["path", "url", "commit", "sha256", "note"]);
+    checkKeys(source, key, entry, ["path", "url", "commit", "sha256", "note", "downloadOnly"]);
+    if ("downloadOnly" in entry && entry.downloadOnly !== true)
+        fail(source, `${key}.downloadOnly`, entry.downloadOnly, "must be true when present");
     const url = str("url");
     const parsed = parseRawUrl(url);
     if (!parsed) fail(source, `${key}.url`, url, "must be https://raw.githubusercontent.com/<owner>/<repo>/<tag-or-commit>/<path>");
@@ -110,7 +119,14 @@ function parseEntry(source: string, key: string, raw: unknown): ReferenceEntry {
         fail(source, `${key}.commit`, commit, `must be the commit the URL names (${parsed.ref})`);
     const note = entry.note;
     if (note !== undefined && typeof note !== "string") fail(source, `${key}.note`, note, "must be a string");
-    return { path: relPath, url, commit, sha256, ...(note === undefined ? {} : { note }) };
+    return {
+        path: relPath,
+        url,
+        commit,
+        sha256,
+        ...(note === undefined ? {} : { note }),
+        ...(entry.downloadOnly === true ? { downloadOnly: true as const } : {}),
+    };
 }
 
 /** Validates a lock document; the error names the key path, the value and the rule. */

@@ -4,7 +4,7 @@
 // scripts/reference.lock.json) cannot be downloaded, so the tests that need it skip even in CI, saying why.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CACHE_DIR, isDerived, readLock, type ReferenceLock } from "../../scripts/reference";
+import { CACHE_DIR, isDerived, isDownloadOnly, readLock, type ReferenceLock } from "../../scripts/reference";
 
 export const SHARED_REFERENCE_DIR = path.resolve(__dirname, "../../../shared/reference");
 export const REFERENCE_CACHE_DIR = CACHE_DIR;
@@ -41,8 +41,10 @@ export function findReference(relPath: string, lookup: Pick<ReferenceLookup, "ro
 export function referenceSkipMessage(relPath: string, lookup: Pick<ReferenceLookup, "lock"> = defaults()): string {
     const entries = entriesUnder(relPath, lookup.lock);
     const derived = entries.length > 0 && entries.every(isDerived);
-    return derived
-        ? `reference ${relPath} is derived (${entries.map((e) => (isDerived(e) ? e.derived : "")).join("; ")}): only ../shared/reference or \`npm run reference -- --from DIR\` provides it, so this conformance check is skipped`
+    if (derived)
+        return `reference ${relPath} is derived (${entries.map((e) => (isDerived(e) ? e.derived : "")).join("; ")}): only ../shared/reference or \`npm run reference -- --from DIR\` provides it, so this conformance check is skipped`;
+    return entries.length > 0 && entries.every(isDownloadOnly)
+        ? `reference ${relPath} is not in ../shared/reference (download only): run \`npm run reference\` to download it into .cache/reference; this conformance check is skipped`
         : `reference ${relPath} is in neither ../shared/reference nor .cache/reference: run \`npm run reference\` to download it; this conformance check is skipped`;
 }
 
@@ -60,7 +62,8 @@ export function requireReference(relPath: string, lookup: ReferenceLookup = defa
     if (entries.length === 0) throw new Error(`reference ${relPath} is not in scripts/reference.lock.json`);
     const found = findReference(relPath, lookup);
     if (found) return found;
-    if (lookup.ci && !entries.every(isDerived)) {
+    // Derived and download-only files cannot be had without the developers' copy or the network: those skip in CI too.
+    if (lookup.ci && !entries.every((e) => isDerived(e) || isDownloadOnly(e))) {
         throw new Error(
             `reference ${relPath} is missing in CI: run \`npm run reference\` before the tests (a conformance test must not skip in CI)`,
         );

@@ -12,6 +12,7 @@ import {
     fileSha256,
     formatOutcomes,
     isDerived,
+    isDownloadOnly,
     main,
     parseLock,
     parseRawUrl,
@@ -84,9 +85,28 @@ describe("parseLock", () => {
         [{ files: [upstream("x", "x"), upstream("x", "y")] }, 'files[1].path is "x": is listed twice'],
         [{ files: [upstream("x", "x"), upstream("x/y", "y")] }, 'files[0].path is "x": is also a folder'],
         [{ files: [{ path: "d", sha256: hash("d"), derived: "why", url: "u" }] }, 'files[0].url is "u": not a field'],
+        [{ files: [{ ...upstream("x", "x"), downloadOnly: false }] }, "files[0].downloadOnly is false: must be true when present"],
         [{ files: "nope" }, "files is"],
     ])("refuses %j naming the key, the value and the rule", (doc, message) => {
         expect(() => parseLock(doc, "lock.json")).toThrow(message);
+    });
+
+    it("keeps the download-only flag, and only on an upstream entry", () => {
+        const lock = parseLock({ files: [{ ...upstream("x", "x"), downloadOnly: true }, upstream("y", "y")] });
+        expect(lock.files.map(isDownloadOnly)).toEqual([true, false]);
+        expect(() => parseLock({ files: [{ path: "d", sha256: hash("d"), derived: "why", downloadOnly: true }] })).toThrow("downloadOnly");
+        // The project's: the chart values of cert-manager, external-dns and the NVIDIA device plugin (issue 17).
+        expect(
+            readLock()
+                .files.filter(isDownloadOnly)
+                .map((f) => f.path),
+        ).toEqual([
+            "chart-values/cert-manager-v1.21.1.schema.json",
+            "chart-values/cert-manager-v1.21.1.yaml",
+            "chart-values/external-dns-1.21.1.schema.json",
+            "chart-values/external-dns-1.21.1.yaml",
+            "chart-values/nvidia-device-plugin-0.20.0.yaml",
+        ]);
     });
 
     it("reads a URL's owner, repository, ref and path", () => {
@@ -247,6 +267,19 @@ describe("requireReference and referenceFile", () => {
         expect(referenceSkipMessage("a/derived.json", lookup(true))).toContain("is derived (rewritten from one.yaml)");
     });
 
+    it("let a download-only file (not in the developers' copy) skip in CI, saying how to get it", () => {
+        const extra = { ...upstream("c/extra.yaml", "extra\n"), downloadOnly: true as const };
+        const withExtra = { roots: lookup(true).roots, lock: { files: [...LOCK.files, extra] }, ci: true };
+        expect(requireReference("c/extra.yaml", withExtra)).toBeUndefined();
+        expect(referenceSkipMessage("c/extra.yaml", withExtra)).toContain(
+            "not in ../shared/reference (download only): run `npm run reference`",
+        );
+        // The flag does not soften the rule for the other files.
+        expect(() => requireReference("a/one.yaml", withExtra)).toThrow("missing in CI");
+        writeTree(path.join(tmp, "cache"), { "c/extra.yaml": "extra\n" });
+        expect(requireReference("c/extra.yaml", withExtra)).toBe(path.join(tmp, "cache", "c/extra.yaml"));
+    });
+
     it("treat a folder as required when any file under it is downloadable", () => {
         expect(() => requireReference("a", lookup(true))).toThrow("missing in CI");
     });
@@ -278,8 +311,11 @@ describe.skipIf(!haveShared)("the lock against ../shared/reference", () => {
         const files = listFiles(SHARED_REFERENCE_DIR)
             .filter((p) => p !== "README.md")
             .sort();
-        expect(lock.files.map((f) => f.path).sort()).toEqual(files);
-        const actual = checkReference(lock, SHARED_REFERENCE_DIR);
+        const shared = { files: lock.files.filter((f) => !isDownloadOnly(f)) };
+        expect(shared.files.map((f) => f.path).sort()).toEqual(files);
+        // A download-only entry the copy holds after all should lose the flag.
+        expect(lock.files.filter(isDownloadOnly).filter((f) => files.includes(f.path))).toEqual([]);
+        const actual = checkReference(shared, SHARED_REFERENCE_DIR);
         expect(actual.filter((o) => o.status !== "present")).toEqual([]);
     });
 });

@@ -36,8 +36,11 @@ const median = (xs: number[]) => {
     return s[Math.floor(s.length / 2)] ?? 0;
 };
 
-/** The prod stack file with its node pools repeated to `count` pools (distinct names). */
-function prodWithPools(count: number, dir: string): string {
+/**
+ * The prod stack file with `count` node pools: its own, unchanged (teams name them), then copies of them under
+ * distinct names.
+ */
+export function prodWithPools(count: number, dir: string): string {
     const doc = parseYaml(fs.readFileSync(stackFile("prod"), "utf8")) as {
         config: Record<string, { nodePools?: Record<string, unknown>[] }>;
     };
@@ -46,6 +49,7 @@ function prodWithPools(count: number, dir: string): string {
     if (!karpenter || pools.length === 0) throw new Error("prod has no node pools to repeat");
     karpenter.nodePools = Array.from({ length: count }, (_, i) => {
         const pool = pools[i % pools.length] as Record<string, unknown>;
+        if (i < pools.length) return pool;
         // A preset that expands into two pools (on-demand-baseline) counts as its pools; keep one pool per entry.
         const { preset, spotOverflow: _overflow, ...rest } = pool;
         return { ...rest, preset: preset === "on-demand-baseline" ? "general" : preset, name: `${String(pool.name)}-${i}` };

@@ -19,6 +19,16 @@ export default defineConfig({
             "tests/observability/values.test.ts",
             "tests/versions/table.test.ts",
             "tests/versions/support.test.ts",
+            // The builders' and schemas' own unit tests beyond the first set (no shared plan either).
+            "tests/cluster/cluster.test.ts",
+            "tests/argocd/objects.test.ts",
+            "tests/teams/config.test.ts",
+            "tests/teams/objects.test.ts",
+            "tests/ingress/config.test.ts",
+            "tests/ingress/gateway-config.test.ts",
+            "tests/delivery/config.test.ts",
+            "tests/karpenter/gpu.test.ts",
+            "tests/observability/config.test.ts",
         ],
     },
 });

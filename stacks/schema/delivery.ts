@@ -330,7 +330,7 @@ const common: DeliveryConfig = {
     argocd: {
         mode: "self-managed",
         namespace: "argocd",
-        // argo-helm argo-cd 10.4.0 is the chart release whose appVersion is v3.5.1 (README, Delivery: the source).
+        // argo-helm argo-cd 10.4.0 is the chart release whose appVersion is v3.5.1 (docs/delivery.md, "Not verified offline": the source).
         chartVersion: "10.4.0",
         ha: false,
         teamSourceRepos: {},

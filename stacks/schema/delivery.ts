@@ -123,7 +123,7 @@ export const deliverySchema = z
                 ),
                 namespace: dnsLabel.describe("Where Argo CD, its Applications and AppProjects live."),
                 chartVersion: chartVersion.describe(
-                    "The argo-cd chart version (self-managed); 10.4.0 runs Argo CD v3.5.1 (not verified offline: see README, Delivery).",
+                    "The argo-cd chart version (self-managed); 10.4.0 runs Argo CD v3.5.1 (not verified offline: see docs/delivery.md).",
                 ),
                 ha: z
                     .boolean()

@@ -5,6 +5,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GatewayAttachment } from "../lib/contracts";
+import { httpRouteObject } from "../lib/routes";
 
 export interface GrafanaRouteInput {
     host: string;
@@ -15,26 +16,7 @@ export interface GrafanaRouteInput {
 }
 
 export function grafanaRouteObject(i: GrafanaRouteInput) {
-    return {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "HTTPRoute",
-        metadata: { name: "grafana", namespace: i.namespace },
-        spec: {
-            parentRefs: [
-                {
-                    group: "gateway.networking.k8s.io",
-                    kind: "Gateway",
-                    namespace: i.gateway.namespace,
-                    name: i.gateway.name,
-                    sectionName: i.gateway.sectionName,
-                },
-            ],
-            hostnames: [i.host],
-            rules: [
-                { matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: i.service.name, port: i.service.port }] },
-            ],
-        },
-    };
+    return httpRouteObject({ name: "grafana", namespace: i.namespace, host: i.host, gateway: i.gateway, backend: i.service });
 }
 
 export function grafanaTargetGroupConfigurationObject(i: GrafanaRouteInput) {

@@ -2,6 +2,7 @@
 // three Service types teams use (ClusterIP, NodePort, an NLB through the load balancer controller) and an HTTPRoute
 // on the internal Gateway. tests/smoke validates them against the Kubernetes OpenAPI and the Gateway API CRDs.
 import type { GatewayAttachment, NamespaceTraffic } from "../lib/contracts";
+import { httpRouteObject } from "../lib/routes";
 
 export const SMOKE_NAMESPACE = "smoke";
 export const SMOKE_APP = "smoke";
@@ -136,26 +137,13 @@ export function smokeServices(i: SmokeInput) {
 
 /** The route on the internal Gateway's HTTPS listener (its certificate is the one ACM has for the host). */
 export function smokeRoute(i: SmokeInput) {
-    return {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "HTTPRoute",
-        metadata: { name: SMOKE_APP, namespace: SMOKE_NAMESPACE },
-        spec: {
-            parentRefs: [
-                {
-                    group: "gateway.networking.k8s.io",
-                    kind: "Gateway",
-                    namespace: i.gateway.namespace,
-                    name: i.gateway.name,
-                    sectionName: i.gateway.sectionName,
-                },
-            ],
-            hostnames: [i.host],
-            rules: [
-                { matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: SMOKE_APP, port: servicePort.port }] },
-            ],
-        },
-    };
+    return httpRouteObject({
+        name: SMOKE_APP,
+        namespace: SMOKE_NAMESPACE,
+        host: i.host,
+        gateway: i.gateway,
+        backend: { name: SMOKE_APP, port: servicePort.port },
+    });
 }
 
 /**
